@@ -1,0 +1,53 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+/// Upcoming features enabled for every target, spelled exactly as the compiler expects.
+let upcomingFeatures: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let package = Package(
+    name: "durable-swift",
+    platforms: [.macOS(.v15)],
+    products: [
+        .library(name: "DurableTask", targets: ["DurableTask"]),
+        .library(name: "DurableTaskTesting", targets: ["DurableTaskTesting"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
+    ],
+    targets: [
+        // Core: history, actions, replay engine, authoring API, client, worker,
+        // storage protocol and the in-memory reference store. No I/O dependencies.
+        .target(
+            name: "DurableTask",
+            dependencies: [
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "DequeModule", package: "swift-collections"),
+                .product(name: "HeapModule", package: "swift-collections"),
+            ]
+        ),
+        // Conformance suite every store must pass, plus test helpers.
+        .target(
+            name: "DurableTaskTesting",
+            dependencies: ["DurableTask", .product(name: "Logging", package: "swift-log")]
+        ),
+        .executableTarget(name: "FunctionChaining", dependencies: ["DurableTask", .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"), .product(name: "Logging", package: "swift-log")], path: "Examples/FunctionChaining"),
+        .executableTarget(name: "FanOutFanIn", dependencies: ["DurableTask"], path: "Examples/FanOutFanIn"),
+        .testTarget(
+            name: "DurableTaskTests",
+            dependencies: ["DurableTask", "DurableTaskTesting"]
+        ),
+    ]
+)
+
+for target in package.targets {
+    target.swiftSettings = (target.swiftSettings ?? []) + upcomingFeatures
+}

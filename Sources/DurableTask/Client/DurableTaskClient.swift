@@ -1,0 +1,212 @@
+public import Foundation
+
+/// Schedules, inspects and controls orchestration instances in a store.
+public struct DurableTaskClient: Sendable {
+    /// The store.
+    public let store: any OrchestrationStore
+
+    /// Creates a client.
+    public init(store: any OrchestrationStore) {
+        self.store = store
+    }
+
+    /// Options for starting an instance.
+    public struct StartOptions: Sendable {
+        /// The instance ID; a new random one when `nil`.
+        public var instanceId: String?
+        /// Start no earlier than this time.
+        public var startAt: Date?
+        /// The orchestration version.
+        public var version: String?
+        /// Free-form tags.
+        public var tags: [String: String]
+        /// What to do if a live instance already has the ID.
+        public var reusePolicy: InstanceIdReusePolicy
+
+        /// Creates options.
+        public init(
+            instanceId: String? = nil, startAt: Date? = nil, version: String? = nil, tags: [String: String] = [:],
+            reusePolicy: InstanceIdReusePolicy = .fail
+        ) {
+            self.instanceId = instanceId
+            self.startAt = startAt
+            self.version = version
+            self.tags = tags
+            self.reusePolicy = reusePolicy
+        }
+    }
+
+    // MARK: Starting
+
+    /// Schedules a new instance of a typed orchestrator. Returns its instance ID.
+    @discardableResult
+    public func scheduleNewOrchestration<O: Orchestrator>(
+        _ orchestrator: O.Type, input: O.Input, options: StartOptions = StartOptions()
+    ) async throws -> String {
+        try await scheduleNewOrchestration(named: O.name, input: input, options: options)
+    }
+
+    /// Schedules a new instance of a typed orchestrator that takes no input.
+    @discardableResult
+    public func scheduleNewOrchestration<O: Orchestrator>(_ orchestrator: O.Type, options: StartOptions = StartOptions())
+        async throws -> String where O.Input == NoValue
+    {
+        try await scheduleNewOrchestration(named: O.name, input: NoValue(), options: options)
+    }
+
+    /// Schedules a new instance by orchestrator name. Returns its instance ID.
+    @discardableResult
+    public func scheduleNewOrchestration(
+        named name: String, input: some Encodable = NoValue(), options: StartOptions = StartOptions()
+    ) async throws -> String {
+        let payload = try PayloadCoding.encodeOrThrow(input, what: "the orchestration input")
+        return try await scheduleNewOrchestration(named: name, rawInput: payload, options: options).instanceId
+    }
+
+    /// Schedules a new instance with an already serialized input and returns the store's answer.
+    public func scheduleNewOrchestration(named name: String, rawInput: String?, options: StartOptions = StartOptions())
+        async throws -> CreateInstanceResult
+    {
+        try await store.createInstance(makeRequest(name: name, rawInput: rawInput, options: options, event: nil))
+    }
+
+    /// Raises an event to an instance, first starting it if no live instance has the ID, as
+    /// one atomic store operation.
+    @discardableResult
+    public func signalWithStart(
+        orchestratorNamed name: String, instanceId: String, input: some Encodable = NoValue(),
+        eventName: String, eventPayload: some Encodable = NoValue()
+    ) async throws -> CreateInstanceResult {
+        let payload = try PayloadCoding.encodeOrThrow(input, what: "the orchestration input")
+        let data = try PayloadCoding.encodeOrThrow(eventPayload, what: "the event payload")
+        return try await store.createInstance(makeRequest(
+            name: name, rawInput: payload, options: StartOptions(instanceId: instanceId), event: (eventName, data)))
+    }
+
+    private func makeRequest(
+        name: String, rawInput: String?, options: StartOptions, event: (name: String, input: String?)?
+    ) throws -> CreateInstanceRequest {
+        let id = options.instanceId ?? UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
+        try InstanceID.validate(id)
+        let started = ExecutionStartedEvent(
+            name: name, instanceId: id, executionId: UUID().uuidString, input: rawInput, version: options.version,
+            scheduledStartTime: options.startAt, tags: options.tags)
+        return CreateInstanceRequest(executionStarted: started, reusePolicy: options.reusePolicy, event: event)
+    }
+
+    // MARK: Reading
+
+    /// Reads an instance's state; `nil` if it does not exist.
+    public func getInstance(_ instanceId: String) async throws -> OrchestrationMetadata? {
+        try await store.getInstance(instanceId)
+    }
+
+    /// Reads an instance's history (current execution).
+    public func getHistory(_ instanceId: String) async throws -> [HistoryEvent] {
+        try await store.readHistory(instanceId: instanceId)
+    }
+
+    /// Waits until the instance has started, or throws `timeout`.
+    public func waitForInstanceStart(_ instanceId: String, timeout: Duration = .seconds(30)) async throws -> OrchestrationMetadata {
+        try await wait(instanceId, .started, timeout)
+    }
+
+    /// Waits until the instance has finished, or throws `timeout`.
+    public func waitForInstanceCompletion(_ instanceId: String, timeout: Duration = .seconds(30)) async throws
+        -> OrchestrationMetadata
+    {
+        try await wait(instanceId, .completed, timeout)
+    }
+
+    private func wait(_ id: String, _ condition: InstanceWaitCondition, _ timeout: Duration) async throws -> OrchestrationMetadata {
+        guard let metadata = try await store.waitForInstance(id, condition: condition, timeout: timeout) else {
+            throw DurableTaskError(.instanceNotFound, "no instance has ID '\(id)'")
+        }
+        guard condition.isSatisfied(by: metadata) else {
+            throw DurableTaskError(.timeout, "instance '\(id)' is still \(metadata.runtimeStatus.rawValue) after \(timeout)")
+        }
+        return metadata
+    }
+
+    /// Queries instances, one page at a time.
+    public func queryInstances(_ query: InstanceQuery) async throws -> InstanceQueryResult {
+        try await store.queryInstances(query)
+    }
+
+    // MARK: Controlling
+
+    /// Raises an external event.
+    ///
+    /// - Throws: `instanceNotFound`, or `instanceCompleted` if the instance has finished.
+    public func raiseEvent(_ instanceId: String, name: String, payload: some Encodable = NoValue()) async throws {
+        let data = try PayloadCoding.encodeOrThrow(payload, what: "the event payload")
+        try await send(instanceId, .eventRaised(name: name, input: data))
+    }
+
+    /// Terminates an instance; with `recursive`, its running sub-orchestrations too.
+    public func terminate(_ instanceId: String, reason: String? = nil, recursive: Bool = true) async throws {
+        let text = try reason.flatMap { try PayloadCoding.encodeOrThrow($0, what: "the reason") }
+        try await send(instanceId, .executionTerminated(reason: text, recurse: recursive))
+    }
+
+    /// Suspends an instance. Events that arrive while it is suspended are kept until it resumes.
+    public func suspend(_ instanceId: String, reason: String? = nil) async throws {
+        try await send(instanceId, .executionSuspended(reason: reason))
+    }
+
+    /// Resumes a suspended instance.
+    public func resume(_ instanceId: String, reason: String? = nil) async throws {
+        try await send(instanceId, .executionResumed(reason: reason))
+    }
+
+    private func send(_ instanceId: String, _ kind: HistoryEvent.Kind) async throws {
+        try await store.sendMessage(OrchestrationMessage(instanceId: instanceId, event: HistoryEvent(timestamp: Date(), kind: kind)))
+    }
+
+    /// Starts the instance again with its original name and input: under the same ID (it must have
+    /// finished) or, with `newInstanceId`, under a new one. Returns the instance ID started.
+    @discardableResult
+    public func restart(_ instanceId: String, newInstanceId: Bool = false) async throws -> String {
+        guard let metadata = try await store.getInstance(instanceId) else {
+            throw DurableTaskError(.instanceNotFound, "no instance has ID '\(instanceId)'")
+        }
+        var input = metadata.input
+        if let first = try await store.readHistory(instanceId: instanceId).first(where: {
+            if case .executionStarted = $0.kind { return true }
+            return false
+        }), case .executionStarted(let started) = first.kind, started.generation == 0 {
+            input = started.input
+        }
+        let options = StartOptions(instanceId: newInstanceId ? nil : instanceId, version: metadata.version)
+        return try await scheduleNewOrchestration(named: metadata.name, rawInput: input, options: options).instanceId
+    }
+
+    /// Deletes a finished instance. Returns whether one was deleted.
+    @discardableResult
+    public func purgeInstance(_ instanceId: String) async throws -> Bool {
+        try await store.purgeInstance(instanceId)
+    }
+
+    /// Deletes every finished instance matching the filter. Returns the count.
+    @discardableResult
+    public func purgeInstances(_ filter: PurgeInstancesFilter) async throws -> Int {
+        try await store.purgeInstances(filter)
+    }
+}
+
+/// Rules for instance IDs.
+public enum InstanceID {
+    /// The longest accepted instance ID, in UTF-8 bytes.
+    public static let maxLength = 256
+
+    /// Throws `invalidArgument` unless the ID is non-empty, at most 256 bytes, and free of
+    /// control characters, `/`, `\`, `#` and `?`.
+    public static func validate(_ id: String) throws {
+        guard !id.isEmpty, id.utf8.count <= maxLength else {
+            throw DurableTaskError(.invalidArgument, "instance ID must be 1 to \(maxLength) bytes long")
+        }
+        for scalar in id.unicodeScalars where scalar.value < 0x20 || scalar.value == 0x7F || "/\\#?".unicodeScalars.contains(scalar) {
+            throw DurableTaskError(.invalidArgument, "instance ID '\(id)' contains a forbidden character (control, /, \\, # or ?)")
+        }
+    }
+}

@@ -1,0 +1,383 @@
+import DequeModule
+public import Foundation
+import HeapModule
+import Synchronization
+
+/// The reference task-hub store, in process memory. It defines the semantics every store
+/// must match (see the conformance suite). Nothing survives the process.
+public final class InMemoryOrchestrationStore: OrchestrationStore {
+    /// Store settings.
+    public struct Configuration: Sendable {
+        /// How long a lease lasts before another worker may take the work.
+        public var leaseTimeout: Duration
+        /// The most messages leased in one orchestration work item.
+        public var maxMessagesPerWorkItem: Int
+
+        /// Creates a configuration.
+        public init(leaseTimeout: Duration = .seconds(30), maxMessagesPerWorkItem: Int = 1_000) {
+            self.leaseTimeout = leaseTimeout
+            self.maxMessagesPerWorkItem = maxMessagesPerWorkItem
+        }
+    }
+
+    struct Lease {
+        var token: String
+        var expiresAt: ContinuousClock.Instant
+        var messageCount: Int
+    }
+
+    struct InstanceRecord {
+        var metadata: OrchestrationMetadata
+        var history: [HistoryEvent] = []
+        var inbox = Deque<OrchestrationMessage>()
+        var lease: Lease?
+    }
+
+    struct TimerEntry: Comparable {
+        var due: Date
+        var sequence: UInt64
+        var message: OrchestrationMessage
+        static func < (a: Self, b: Self) -> Bool { (a.due, a.sequence) < (b.due, b.sequence) }
+        static func == (a: Self, b: Self) -> Bool { a.sequence == b.sequence }
+    }
+
+    struct ActivityLease {
+        var item: ActivityWorkItem
+        var expiresAt: ContinuousClock.Instant
+    }
+
+    struct State {
+        var instances: [String: InstanceRecord] = [:]
+        var ready = Deque<String>()
+        var readySet = Set<String>()
+        var timers = Heap<TimerEntry>()
+        var activities = Deque<(ActivityRequest, Int)>()
+        var activityLeases: [String: ActivityLease] = [:]
+        var sequence: UInt64 = 0
+        var exists = true
+    }
+
+    /// The configuration.
+    public let configuration: Configuration
+    private let state = Mutex(State())
+    private let orchestrationSignal = WakeSignal()
+    private let activitySignal = WakeSignal()
+    private let instanceSignal = WakeSignal()
+
+    /// Creates an empty store.
+    public init(configuration: Configuration = Configuration()) {
+        self.configuration = configuration
+    }
+
+    // MARK: Task hub
+
+    public func createTaskHub() async throws {
+        state.withLock { $0.exists = true }
+    }
+
+    public func deleteTaskHub() async throws {
+        state.withLock { $0 = State() }
+        orchestrationSignal.notifyAll()
+        activitySignal.notifyAll()
+        instanceSignal.notifyAll()
+    }
+
+    // MARK: Instances
+
+    public func createInstance(_ request: CreateInstanceRequest) async throws -> CreateInstanceResult {
+        let id = request.executionStarted.instanceId
+        let result = try state.withLock { s -> CreateInstanceResult in
+            if let existing = s.instances[id], existing.metadata.runtimeStatus.isLive {
+                if let event = request.eventMessage {
+                    deliver(event, in: &s)
+                    return CreateInstanceResult(instanceId: id, executionId: existing.metadata.executionId, created: false)
+                }
+                switch request.reusePolicy {
+                case .fail:
+                    throw DurableTaskError(
+                        .instanceAlreadyExists,
+                        "an instance with ID '\(id)' is already \(existing.metadata.runtimeStatus.rawValue.lowercased())")
+                case .useExisting:
+                    return CreateInstanceResult(instanceId: id, executionId: existing.metadata.executionId, created: false)
+                case .terminateExisting:
+                    break
+                }
+            }
+            s.instances[id] = InstanceRecord(metadata: request.initialMetadata)
+            s.readySet.remove(id)
+            enqueue(request.startMessage, in: &s)
+            if let event = request.eventMessage { deliver(event, in: &s) }
+            return CreateInstanceResult(instanceId: id, executionId: request.executionStarted.executionId, created: true)
+        }
+        orchestrationSignal.notifyAll()
+        instanceSignal.notifyAll()
+        return result
+    }
+
+    public func sendMessage(_ message: OrchestrationMessage) async throws {
+        try state.withLock { s in
+            guard let record = s.instances[message.instanceId] else {
+                throw DurableTaskError(.instanceNotFound, "no instance has ID '\(message.instanceId)'")
+            }
+            guard record.metadata.runtimeStatus.isLive else {
+                throw DurableTaskError(
+                    .instanceCompleted,
+                    "instance '\(message.instanceId)' has already finished (\(record.metadata.runtimeStatus.rawValue))")
+            }
+            enqueue(message, in: &s)
+        }
+        orchestrationSignal.notifyAll()
+    }
+
+    public func getInstance(_ instanceId: String) async throws -> OrchestrationMetadata? {
+        state.withLock { $0.instances[instanceId]?.metadata }
+    }
+
+    public func readHistory(instanceId: String) async throws -> [HistoryEvent] {
+        state.withLock { $0.instances[instanceId]?.history ?? [] }
+    }
+
+    public func waitForInstance(_ instanceId: String, condition: InstanceWaitCondition, timeout: Duration) async throws
+        -> OrchestrationMetadata?
+    {
+        let deadline = ContinuousClock.now + timeout
+        while true {
+            let seen = instanceSignal.version
+            let metadata = state.withLock { $0.instances[instanceId]?.metadata }
+            guard let metadata else { return nil }
+            if condition.isSatisfied(by: metadata) || ContinuousClock.now >= deadline || Task.isCancelled { return metadata }
+            await instanceSignal.wait(after: seen, until: deadline)
+        }
+    }
+
+    public func queryInstances(_ query: InstanceQuery) async throws -> InstanceQueryResult {
+        let all = state.withLock { s in s.instances.values.map(\.metadata).filter(query.matches) }
+        return InstanceQueryPaging.page(all, query: query)
+    }
+
+    public func purgeInstance(_ instanceId: String) async throws -> Bool {
+        try state.withLock { s in
+            guard let record = s.instances[instanceId] else { return false }
+            guard record.metadata.runtimeStatus.isTerminal else {
+                throw DurableTaskError(.invalidArgument, "instance '\(instanceId)' is still \(record.metadata.runtimeStatus.rawValue); only finished instances can be purged")
+            }
+            s.instances.removeValue(forKey: instanceId)
+            return true
+        }
+    }
+
+    public func purgeInstances(_ filter: PurgeInstancesFilter) async throws -> Int {
+        state.withLock { s in
+            let query = InstanceQuery(statuses: filter.statuses, createdFrom: filter.createdFrom, createdTo: filter.createdTo)
+            let victims = s.instances.values.filter { query.matches($0.metadata) }.map(\.metadata.instanceId)
+            for id in victims { s.instances.removeValue(forKey: id) }
+            return victims.count
+        }
+    }
+
+    // MARK: Orchestration work items
+
+    public func lockNextOrchestrationWorkItem(timeout: Duration) async throws -> OrchestrationWorkItem? {
+        let deadline = ContinuousClock.now + timeout
+        while true {
+            try Task.checkCancellation()
+            let seen = orchestrationSignal.version
+            let (item, wakeAt) = state.withLock { s -> (OrchestrationWorkItem?, ContinuousClock.Instant?) in
+                let now = ContinuousClock.now
+                promoteDueTimers(in: &s)
+                expireOrchestrationLeases(in: &s, now: now)
+                while let id = s.ready.popFirst() {
+                    s.readySet.remove(id)
+                    guard var record = s.instances[id], record.lease == nil, !record.inbox.isEmpty else { continue }
+                    let count = min(record.inbox.count, configuration.maxMessagesPerWorkItem)
+                    let token = UUID().uuidString
+                    record.lease = Lease(token: token, expiresAt: now + configuration.leaseTimeout, messageCount: count)
+                    s.instances[id] = record
+                    let item = OrchestrationWorkItem(
+                        instanceId: id, executionId: record.metadata.executionId, messages: Array(record.inbox.prefix(count)),
+                        historyLength: record.history.count, lockToken: token)
+                    return (item, nil)
+                }
+                return (nil, nextWake(in: s))
+            }
+            if let item { return item }
+            if ContinuousClock.now >= deadline { return nil }
+            await orchestrationSignal.wait(after: seen, until: min(deadline, wakeAt ?? deadline))
+        }
+    }
+
+    public func completeOrchestrationWorkItem(_ item: OrchestrationWorkItem, result: OrchestrationTurnResult) async throws {
+        try state.withLock { s in
+            let id = item.instanceId
+            guard var record = s.instances[id], let lease = record.lease, lease.token == item.lockToken,
+                lease.expiresAt > ContinuousClock.now
+            else {
+                throw DurableTaskError(.leaseLost, "the lease on '\(id)' expired or was taken over; the turn was not committed")
+            }
+            record.inbox.removeFirst(lease.messageCount)
+            record.lease = nil
+            if result.replaceHistory { record.history = result.historyToAppend } else { record.history += result.historyToAppend }
+            let now = Date()
+            record.metadata.runtimeStatus = result.status
+            record.metadata.lastUpdatedAt = now
+            record.metadata.customStatus = result.customStatus
+            record.metadata.output = result.output
+            record.metadata.failureDetails = result.failureDetails
+            if let next = result.newExecution {
+                record.metadata.executionId = next.executionId
+                record.metadata.input = next.input
+            }
+            if result.status.isTerminal { record.inbox.removeAll() }
+            s.instances[id] = record
+            if !record.inbox.isEmpty { markReady(id, in: &s) }
+            for activity in result.activities { s.activities.append((activity, 0)) }
+            for timer in result.timers { enqueue(timer, in: &s) }
+            for message in result.messages { deliver(message, in: &s) }
+        }
+        orchestrationSignal.notifyAll()
+        if !result.activities.isEmpty { activitySignal.notifyAll() }
+        instanceSignal.notifyAll()
+    }
+
+    public func abandonOrchestrationWorkItem(_ item: OrchestrationWorkItem) async throws {
+        try state.withLock { s in
+            guard var record = s.instances[item.instanceId], record.lease?.token == item.lockToken else {
+                throw DurableTaskError(.leaseLost, "the lease on '\(item.instanceId)' is no longer held")
+            }
+            record.lease = nil
+            s.instances[item.instanceId] = record
+            markReady(item.instanceId, in: &s)
+        }
+        orchestrationSignal.notifyAll()
+    }
+
+    // MARK: Activity work items
+
+    public func lockNextActivityWorkItem(timeout: Duration) async throws -> ActivityWorkItem? {
+        let deadline = ContinuousClock.now + timeout
+        while true {
+            try Task.checkCancellation()
+            let seen = activitySignal.version
+            let (item, wakeAt) = state.withLock { s -> (ActivityWorkItem?, ContinuousClock.Instant?) in
+                let now = ContinuousClock.now
+                for (token, lease) in s.activityLeases where lease.expiresAt <= now {
+                    s.activityLeases.removeValue(forKey: token)
+                    s.activities.prepend((lease.item.request, lease.item.deliveryCount))
+                }
+                guard let (request, deliveries) = s.activities.popFirst() else {
+                    return (nil, s.activityLeases.values.map(\.expiresAt).min())
+                }
+                let item = ActivityWorkItem(request: request, lockToken: UUID().uuidString, deliveryCount: deliveries + 1)
+                s.activityLeases[item.lockToken] = ActivityLease(item: item, expiresAt: now + configuration.leaseTimeout)
+                return (item, nil)
+            }
+            if let item { return item }
+            if ContinuousClock.now >= deadline { return nil }
+            await activitySignal.wait(after: seen, until: min(deadline, wakeAt ?? deadline))
+        }
+    }
+
+    public func completeActivityWorkItem(_ item: ActivityWorkItem, result: HistoryEvent) async throws {
+        try state.withLock { s in
+            guard let lease = s.activityLeases[item.lockToken], lease.expiresAt > ContinuousClock.now else {
+                throw DurableTaskError(.leaseLost, "activity lease for task #\(item.request.taskId) of '\(item.request.instanceId)' is no longer held; result dropped")
+            }
+            s.activityLeases.removeValue(forKey: lease.item.lockToken)
+            deliver(
+                OrchestrationMessage(instanceId: item.request.instanceId, executionId: item.request.executionId, event: result),
+                in: &s)
+        }
+        orchestrationSignal.notifyAll()
+    }
+
+    public func abandonActivityWorkItem(_ item: ActivityWorkItem) async throws {
+        try state.withLock { s in
+            guard let lease = s.activityLeases.removeValue(forKey: item.lockToken) else {
+                throw DurableTaskError(.leaseLost, "activity lease is no longer held")
+            }
+            s.activities.prepend((lease.item.request, lease.item.deliveryCount))
+        }
+        activitySignal.notifyAll()
+    }
+
+    public func renewActivityWorkItemLease(_ item: ActivityWorkItem) async throws {
+        try state.withLock { s in
+            guard var lease = s.activityLeases[item.lockToken], lease.expiresAt > ContinuousClock.now else {
+                throw DurableTaskError(.leaseLost, "activity lease is no longer held")
+            }
+            lease.expiresAt = ContinuousClock.now + configuration.leaseTimeout
+            s.activityLeases[item.lockToken] = lease
+        }
+    }
+
+    // MARK: Internals (called with the lock held)
+
+    /// Adds a message now, or schedules it if it is for later.
+    private func enqueue(_ message: OrchestrationMessage, in s: inout State) {
+        if let due = message.deliverAt, due > Date() {
+            s.sequence += 1
+            s.timers.insert(TimerEntry(due: due, sequence: s.sequence, message: message))
+        } else {
+            deliver(message, in: &s)
+        }
+    }
+
+    /// Routes a visible message to its instance's inbox, creating sub-orchestrations.
+    private func deliver(_ message: OrchestrationMessage, in s: inout State) {
+        let id = message.instanceId
+        if case .executionStarted(let start) = message.event.kind {
+            if let existing = s.instances[id], existing.metadata.executionId != start.executionId {
+                if existing.metadata.runtimeStatus.isLive {
+                    if let rejection = OrchestrationMessage.subOrchestrationRejected(start, at: Date()) {
+                        deliver(rejection, in: &s)
+                    }
+                    return
+                }
+                s.instances[id] = nil
+            }
+            if s.instances[id] == nil {
+                let request = CreateInstanceRequest(executionStarted: start, createdAt: message.event.timestamp)
+                s.instances[id] = InstanceRecord(metadata: request.initialMetadata)
+            }
+        }
+        guard var record = s.instances[id] else { return }
+        if let target = message.executionId, target != record.metadata.executionId { return }
+        guard record.metadata.runtimeStatus.isLive else { return }
+        record.inbox.append(message)
+        let leased = record.lease != nil
+        s.instances[id] = record
+        if !leased { markReady(id, in: &s) }
+    }
+
+    private func markReady(_ id: String, in s: inout State) {
+        if s.readySet.insert(id).inserted { s.ready.append(id) }
+    }
+
+    private func promoteDueTimers(in s: inout State) {
+        let now = Date()
+        while let first = s.timers.min, first.due <= now {
+            deliver(s.timers.removeMin().message, in: &s)
+        }
+    }
+
+    private func expireOrchestrationLeases(in s: inout State, now: ContinuousClock.Instant) {
+        for (id, record) in s.instances {
+            guard let lease = record.lease, lease.expiresAt <= now else { continue }
+            s.instances[id]?.lease = nil
+            markReady(id, in: &s)
+        }
+    }
+
+    /// When the next timer fires or lease expires, whichever is first.
+    private func nextWake(in s: State) -> ContinuousClock.Instant? {
+        var wake: ContinuousClock.Instant?
+        if let due = s.timers.min?.due {
+            let delay = max(0, due.timeIntervalSinceNow)
+            wake = ContinuousClock.now + .nanoseconds(Int64(delay * 1e9))
+        }
+        for record in s.instances.values {
+            if let lease = record.lease { wake = min(wake ?? lease.expiresAt, lease.expiresAt) }
+        }
+        return wake
+    }
+}

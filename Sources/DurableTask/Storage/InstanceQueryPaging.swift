@@ -1,0 +1,40 @@
+import Foundation
+
+/// Orders and pages query results the way every store must: by creation time, then instance ID,
+/// with an opaque continuation token naming the last item returned.
+public enum InstanceQueryPaging {
+    /// Encodes a position as a continuation token.
+    public static func token(after metadata: OrchestrationMetadata) -> String {
+        "\(Int64((metadata.createdAt.timeIntervalSince1970 * 1_000_000).rounded()))|\(metadata.instanceId)"
+    }
+
+    /// Decodes a continuation token into (microseconds since 1970, instance ID).
+    public static func position(from token: String) throws -> (micros: Int64, instanceId: String) {
+        guard let bar = token.firstIndex(of: "|"), let micros = Int64(token[..<bar]) else {
+            throw DurableTaskError(.invalidArgument, "invalid continuation token '\(token)'")
+        }
+        return (micros, String(token[token.index(after: bar)...]))
+    }
+
+    /// Sorts matching instances and cuts the requested page.
+    public static func page(_ matching: [OrchestrationMetadata], query: InstanceQuery) -> InstanceQueryResult {
+        func key(_ m: OrchestrationMetadata) -> (Int64, String) {
+            (Int64((m.createdAt.timeIntervalSince1970 * 1_000_000).rounded()), m.instanceId)
+        }
+        var sorted = matching.sorted { key($0) < key($1) }
+        if let token = query.continuationToken, let after = try? position(from: token) {
+            sorted.removeAll { key($0) <= (after.micros, after.instanceId) }
+        }
+        let size = max(1, query.pageSize)
+        var page = Array(sorted.prefix(size))
+        if !query.fetchInputsAndOutputs {
+            for i in page.indices {
+                page[i].input = nil
+                page[i].output = nil
+                page[i].customStatus = nil
+            }
+        }
+        let next = sorted.count > size ? page.last.map(token(after:)) : nil
+        return InstanceQueryResult(instances: page, continuationToken: next)
+    }
+}

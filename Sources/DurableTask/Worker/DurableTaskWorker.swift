@@ -1,0 +1,250 @@
+public import Foundation
+public import Logging
+import Metrics
+public import ServiceLifecycle
+import Synchronization
+
+/// Runs orchestrations and activities from a store: a ServiceLifecycle `Service`.
+///
+/// On graceful shutdown it stops leasing new work and lets in-flight turns and activities
+/// finish and commit. If it is cancelled outright, running activities see cancellation and
+/// their work items are abandoned (released to another worker), never lost.
+public final class DurableTaskWorker: Service {
+    /// Worker settings.
+    public struct Configuration: Sendable {
+        /// Concurrent orchestration turns.
+        public var orchestrationConcurrency: Int
+        /// Concurrent activities.
+        public var activityConcurrency: Int
+        /// How many suspended orchestrations to keep in memory (0 disables the cache).
+        public var runnerCacheCapacity: Int
+        /// How long one lease request blocks waiting for work; bounds graceful-shutdown latency.
+        public var lockWaitTimeout: Duration
+        /// How often a running activity renews its lease. Keep it below the store's lease timeout.
+        public var activityLeaseRenewalInterval: Duration
+
+        /// Creates a configuration.
+        public init(
+            orchestrationConcurrency: Int = 4, activityConcurrency: Int = 16, runnerCacheCapacity: Int = 10_000,
+            lockWaitTimeout: Duration = .seconds(1), activityLeaseRenewalInterval: Duration = .seconds(10)
+        ) {
+            self.orchestrationConcurrency = max(1, orchestrationConcurrency)
+            self.activityConcurrency = max(1, activityConcurrency)
+            self.runnerCacheCapacity = runnerCacheCapacity
+            self.lockWaitTimeout = lockWaitTimeout
+            self.activityLeaseRenewalInterval = activityLeaseRenewalInterval
+        }
+    }
+
+    /// The store the worker serves.
+    public let store: any OrchestrationStore
+    /// The registered orchestrators and activities.
+    public let registry: TaskRegistry
+    /// The configuration.
+    public let configuration: Configuration
+    private let logger: Logger
+    private let processor: OrchestrationTurnProcessor
+    private let cache: RunnerCache
+    private let stopping = Atomic<Bool>(false)
+    private let metrics = WorkerMetrics()
+
+    /// Creates a worker.
+    public init(
+        store: any OrchestrationStore, registry: TaskRegistry, configuration: Configuration = Configuration(),
+        logger: Logger = Logger(label: "durabletask.worker")
+    ) {
+        self.store = store
+        self.registry = registry
+        self.configuration = configuration
+        self.logger = logger
+        self.processor = OrchestrationTurnProcessor(registry: registry, logger: logger)
+        self.cache = RunnerCache(capacity: configuration.runnerCacheCapacity)
+    }
+
+    /// Runs the dispatch loops until graceful shutdown or cancellation.
+    public func run() async throws {
+        stopping.store(false, ordering: .relaxed)
+        logger.info("durable task worker started", metadata: [
+            "orchestrators": .string(registry.orchestratorNames.joined(separator: ",")),
+            "activities": .string(registry.activityNames.joined(separator: ",")),
+        ])
+        await withGracefulShutdownHandler {
+            await withTaskGroup(of: Void.self) { group in
+                for _ in 0..<configuration.orchestrationConcurrency {
+                    group.addTask { await self.orchestrationLoop() }
+                }
+                for _ in 0..<configuration.activityConcurrency {
+                    group.addTask { await self.activityLoop() }
+                }
+            }
+        } onGracefulShutdown: {
+            self.stopping.store(true, ordering: .relaxed)
+        }
+        cache.removeAll()
+        logger.info("durable task worker stopped")
+    }
+
+    /// Asks the loops to stop after their current work (same as a graceful shutdown).
+    public func stop() {
+        stopping.store(true, ordering: .relaxed)
+    }
+
+    private var shouldStop: Bool { stopping.load(ordering: .relaxed) || Task.isCancelled }
+
+    // MARK: Orchestrations
+
+    private func orchestrationLoop() async {
+        while !shouldStop {
+            do {
+                guard let item = try await store.lockNextOrchestrationWorkItem(timeout: configuration.lockWaitTimeout) else {
+                    continue
+                }
+                await runTurn(item)
+            } catch {
+                if shouldStop { break }
+                logger.error("leasing orchestration work failed", metadata: [LogKeys.error: "\(error)"])
+                try? await Task.sleep(for: .milliseconds(100))
+            }
+        }
+    }
+
+    /// Runs and commits one turn.
+    func runTurn(_ item: OrchestrationWorkItem) async {
+        let start = ContinuousClock.now
+        if let oldest = item.messages.map(\.event.timestamp).min() {
+            metrics.dispatchLatency.recordNanoseconds(Int64(max(0, -oldest.timeIntervalSinceNow) * 1e9))
+        }
+        var output: OrchestrationTurnProcessor.Output?
+        do {
+            output = try await processor.process(item, cached: cache.take(item.instanceId)) {
+                try await store.readHistory(instanceId: item.instanceId)
+            }
+            try await store.completeOrchestrationWorkItem(item, result: output!.result)
+            if let runner = output!.runner { cache.put(runner) }
+            metrics.turns.increment()
+            if output!.path == .cached { metrics.cacheHits.increment() } else { metrics.replays.increment() }
+            if output!.result.status == .failed { metrics.orchestrationFailures.increment() }
+        } catch let error as DurableTaskError where error.code == .leaseLost {
+            output?.runner?.abandon()
+            logger.warning("orchestration turn not committed: lease lost", metadata: [LogKeys.instanceId: .string(item.instanceId)])
+        } catch {
+            output?.runner?.abandon()
+            logger.error("orchestration turn failed; releasing the work item", metadata: [
+                LogKeys.instanceId: .string(item.instanceId), LogKeys.error: "\(error)",
+            ])
+            try? await store.abandonOrchestrationWorkItem(item)
+        }
+        metrics.turnDuration.recordNanoseconds((ContinuousClock.now - start).nanoseconds)
+    }
+
+    // MARK: Activities
+
+    private func activityLoop() async {
+        while !shouldStop {
+            do {
+                guard let item = try await store.lockNextActivityWorkItem(timeout: configuration.lockWaitTimeout) else {
+                    continue
+                }
+                await runActivity(item)
+            } catch {
+                if shouldStop { break }
+                logger.error("leasing activity work failed", metadata: [LogKeys.error: "\(error)"])
+                try? await Task.sleep(for: .milliseconds(100))
+            }
+        }
+    }
+
+    /// Runs one activity, renewing its lease while it runs, and commits its result.
+    func runActivity(_ item: ActivityWorkItem) async {
+        let request = item.request
+        var logger = self.logger
+        logger[metadataKey: LogKeys.instanceId] = .string(request.instanceId)
+        logger[metadataKey: LogKeys.activity] = .string(request.name)
+        logger[metadataKey: LogKeys.taskId] = "\(request.taskId)"
+        let context = ActivityContext(
+            instanceId: request.instanceId, executionId: request.executionId, taskId: request.taskId,
+            name: request.name, attempt: request.attempt, logger: logger)
+        let start = ContinuousClock.now
+        let outcome: Result<String?, any Error>
+        if let function = registry.activity(named: request.name) {
+            outcome = await withLeaseRenewal(item) {
+                do { return .success(try await function(context, request.input)) } catch { return .failure(error) }
+            }
+        } else {
+            outcome = .failure(ApplicationError(
+                type: EngineFailure.activityNotRegistered,
+                message: "No activity named '\(request.name)' is registered with this worker", isNonRetriable: true))
+        }
+        metrics.activityDuration.recordNanoseconds((ContinuousClock.now - start).nanoseconds)
+        if case .failure = outcome, Task.isCancelled {
+            // Shutting down: let another worker run it rather than recording a cancellation.
+            try? await store.abandonActivityWorkItem(item)
+            return
+        }
+        let kind: HistoryEvent.Kind
+        switch outcome {
+        case .success(let result):
+            kind = .taskCompleted(taskScheduledId: request.taskId, result: result)
+        case .failure(let error):
+            metrics.activityFailures.increment()
+            kind = .taskFailed(taskScheduledId: request.taskId, failure: FailureDetails(error: error))
+        }
+        do {
+            try await store.completeActivityWorkItem(item, result: HistoryEvent(timestamp: Date(), kind: kind))
+            metrics.activities.increment()
+        } catch let error as DurableTaskError where error.code == .leaseLost {
+            logger.notice("activity result dropped: its lease was lost (another worker may have run it)")
+        } catch {
+            logger.error("committing an activity result failed", metadata: [LogKeys.error: "\(error)"])
+            try? await store.abandonActivityWorkItem(item)
+        }
+    }
+
+    private func withLeaseRenewal(
+        _ item: ActivityWorkItem, _ body: @escaping @Sendable () async -> Result<String?, any Error>
+    ) async -> Result<String?, any Error> {
+        let interval = configuration.activityLeaseRenewalInterval
+        let store = self.store
+        return await withTaskGroup(of: Result<String?, any Error>?.self) { group in
+            group.addTask { await body() }
+            group.addTask {
+                while true {
+                    do {
+                        try await Task.sleep(for: interval)
+                        try await store.renewActivityWorkItemLease(item)
+                    } catch {
+                        return nil
+                    }
+                }
+            }
+            var result: Result<String?, any Error> = .failure(CancellationError())
+            while let next = await group.next() {
+                if let next {
+                    result = next
+                    group.cancelAll()
+                }
+            }
+            return result
+        }
+    }
+}
+
+/// The worker's swift-metrics instruments.
+struct WorkerMetrics: Sendable {
+    let dispatchLatency = Metrics.Timer(label: MetricNames.dispatchLatency)
+    let turnDuration = Metrics.Timer(label: MetricNames.turnDuration)
+    let activityDuration = Metrics.Timer(label: MetricNames.activityDuration)
+    let turns = Counter(label: MetricNames.turns)
+    let activities = Counter(label: MetricNames.activities)
+    let replays = Counter(label: MetricNames.replays)
+    let cacheHits = Counter(label: MetricNames.cacheHits)
+    let orchestrationFailures = Counter(label: MetricNames.failures, dimensions: [("kind", "orchestration")])
+    let activityFailures = Counter(label: MetricNames.failures, dimensions: [("kind", "activity")])
+}
+
+extension Duration {
+    var nanoseconds: Int64 {
+        let (s, atto) = components
+        return s * 1_000_000_000 + atto / 1_000_000_000
+    }
+}
