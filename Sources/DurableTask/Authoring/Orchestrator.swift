@@ -2,8 +2,9 @@
 ///
 /// Orchestrator code must reach the world only through its ``OrchestrationContext``.
 /// Forbidden inside `run`: `Date()`, `UUID()`, random numbers, `Task.sleep`, `Task.detached`,
-/// actors and global actors (including `@MainActor`), I/O, locks, and continuations resumed
-/// from other threads. Use `context.currentUtcDateTime`, `context.newGUID()`,
+/// actors and global actors (including `@MainActor`), I/O, locks, continuations resumed
+/// from other threads, and letting the iteration order of a `Dictionary` or `Set` decide which
+/// calls are made (their order differs between processes). Use `context.currentUtcDateTime`, `context.newGUID()`,
 /// `context.createTimer`, activities and sub-orchestrations instead. A violation fails the
 /// instance with a ``FailureDetails`` of type ``EngineFailure/nonDurableAwait`` or
 /// ``EngineFailure/contextMisuse``; it never hangs.

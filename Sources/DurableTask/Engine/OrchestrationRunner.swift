@@ -82,7 +82,15 @@ public final class OrchestrationRunner: @unchecked Sendable {
 
     private func apply(_ event: HistoryEvent) {
         if completion != nil {
-            if case .eventRaised = event.kind { lateEvents.append(event) }
+            switch event.kind {
+            case .eventRaised:
+                lateEvents.append(event)
+            case .taskScheduled, .timerCreated, .subOrchestrationInstanceCreated, .eventSent:
+                // History says the code did more than it does now.
+                if !completionEmitted { matchAfterCompletion(event) }
+            default:
+                break
+            }
             return
         }
         if suspended {
@@ -192,8 +200,23 @@ public final class OrchestrationRunner: @unchecked Sendable {
         }
     }
 
+    /// An action event replayed after the code already finished: it must match an action the
+    /// code produced before finishing, or the code changed.
+    private func matchAfterCompletion(_ event: HistoryEvent) {
+        guard context.pendingActions.removeValue(forKey: event.eventId) == nil else { return }
+        failNonDeterministic(
+            "history has \(event.kind.typeName) #\(event.eventId), but the orchestrator code now finishes before producing action #\(event.eventId)")
+    }
+
     private func failNonDeterministic(_ message: String) {
         guard context.fatal == nil else { return }
+        defer {
+            if completion != nil && !completionEmitted, let fatal = context.fatal {
+                context.pendingActions.removeAll()
+                context.pendingOrder.removeAll()
+                completion = CompleteOrchestrationAction(status: .failed, failureDetails: fatal)
+            }
+        }
         context.fatal = FailureDetails(
             errorType: EngineFailure.nonDeterministic,
             errorMessage: "Non-deterministic orchestration '\(context.name)' (\(instanceId)): \(message). "

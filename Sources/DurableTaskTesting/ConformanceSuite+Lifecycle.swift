@@ -1,0 +1,87 @@
+import DurableTask
+import Foundation
+
+extension ConformanceSuite {
+    static var lifecycle: [ConformanceScenario] {
+        [
+            ConformanceScenario("continue-as-new runs generations and truncates history") { make in
+                try await withHost(make) { host in
+                    struct State: Codable { var value: Int; var target: Int }
+                    let done = try await host.runToCompletion("Counter", input: State(value: 0, target: 10))
+                    try requireEqual(try done.output(as: Int.self), 10)
+                    let history = try await host.client.getHistory(done.instanceId)
+                    let starts = history.compactMap { e -> ExecutionStartedEvent? in
+                        if case .executionStarted(let s) = e.kind { return s } else { return nil }
+                    }
+                    try requireEqual(starts.count, 1, "history must hold only the last generation")
+                    try requireEqual(starts.first?.generation, 9)
+                    try require(history.count < 20, "history of the last generation only, got \(history.count) events")
+                }
+            },
+            ConformanceScenario("no events are lost in a burst while an eternal orchestration continues as new") { make in
+                try await withHost(make) { host in
+                    struct State: Codable { var received: Int; var expected: Int }
+                    let n = 60
+                    let id = try await host.client.scheduleNewOrchestration(
+                        named: "EternalEvents", input: State(received: 0, expected: n))
+                    _ = try await host.client.waitForInstanceStart(id)
+                    try await withThrowingTaskGroup(of: Void.self) { group in
+                        for i in 0..<n {
+                            group.addTask { try await host.client.raiseEvent(id, name: "tick", payload: i) }
+                        }
+                        try await group.waitForAll()
+                    }
+                    let done = try await host.client.waitForInstanceCompletion(id, timeout: .seconds(30))
+                    try requireEqual(try done.output(as: Int.self), n)
+                }
+            },
+            ConformanceScenario("terminate ends an instance, recursively through sub-orchestrations") { make in
+                try await withHost(make) { host in
+                    let childId = "child-\(UUID().uuidString)"
+                    let parent = try await host.client.scheduleNewOrchestration(named: "ParentOfWaiter", input: childId)
+                    try await waitUntil { try await host.client.getInstance(childId)?.runtimeStatus == .running }
+                    try await host.client.terminate(parent, reason: "stop it", recursive: true)
+                    let p = try await host.client.waitForInstanceCompletion(parent)
+                    try requireEqual(p.runtimeStatus, .terminated)
+                    try requireEqual(try p.output(as: String.self), "stop it")
+                    let c = try await host.client.waitForInstanceCompletion(childId)
+                    try requireEqual(c.runtimeStatus, .terminated)
+                }
+            },
+            ConformanceScenario("scheduled start waits until its time") { make in
+                try await withHost(make) { host in
+                    let startAt = Date().addingTimeInterval(0.4)
+                    let id = try await host.client.scheduleNewOrchestration(
+                        named: "Hello", input: "later", options: .init(startAt: startAt))
+                    try await Task.sleep(for: .milliseconds(150))
+                    try requireEqual(try await host.client.getInstance(id)?.runtimeStatus, .pending)
+                    let done = try await host.client.waitForInstanceCompletion(id)
+                    try require(Date() >= startAt, "started before its scheduled time")
+                    try requireEqual(try done.output(as: String.self), "Hello later!")
+                }
+            },
+            ConformanceScenario("restart runs a finished instance again, under its ID or a new one") { make in
+                try await withHost(make) { host in
+                    let first = try await host.runToCompletion("Hello", input: "again")
+                    let same = try await host.client.restart(first.instanceId)
+                    try requireEqual(same, first.instanceId)
+                    let second = try await host.client.waitForInstanceCompletion(same)
+                    try require(second.executionId != first.executionId, "restart must create a new execution")
+                    try requireEqual(try second.output(as: String.self), "Hello again!")
+                    let other = try await host.client.restart(first.instanceId, newInstanceId: true)
+                    try require(other != first.instanceId)
+                    try requireEqual(try await host.client.waitForInstanceCompletion(other).output(as: String.self), "Hello again!")
+                }
+            },
+            ConformanceScenario("waiting for completion times out with a typed error") { make in
+                try await withHost(make) { host in
+                    let id = try await host.client.scheduleNewOrchestration(named: "WaitEvent", input: 1)
+                    try await requireThrows("wait timeout") {
+                        try await host.client.waitForInstanceCompletion(id, timeout: .milliseconds(200))
+                    } matches: { ($0 as? DurableTaskError)?.code == .timeout }
+                    try await host.client.terminate(id)
+                }
+            },
+        ]
+    }
+}

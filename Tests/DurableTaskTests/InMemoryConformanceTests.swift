@@ -1,0 +1,13 @@
+import DurableTask
+import DurableTaskTesting
+import Testing
+
+@Suite("In-memory store conformance")
+struct InMemoryConformanceTests {
+    @Test(arguments: ConformanceSuite.scenarios)
+    func scenario(_ scenario: ConformanceScenario) async throws {
+        try await scenario.run { options in
+            InMemoryOrchestrationStore(configuration: .init(leaseTimeout: options.leaseTimeout))
+        }
+    }
+}
