@@ -39,8 +39,16 @@ let package = Package(
             name: "DurableTaskTesting",
             dependencies: ["DurableTask", .product(name: "Logging", package: "swift-log")]
         ),
-        .executableTarget(name: "FunctionChaining", dependencies: ["DurableTask", .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"), .product(name: "Logging", package: "swift-log")], path: "Examples/FunctionChaining"),
-        .executableTarget(name: "FanOutFanIn", dependencies: ["DurableTask"], path: "Examples/FanOutFanIn"),
+        .executableTarget(
+            name: "FunctionChaining",
+            dependencies: ["DurableTask", .product(name: "Logging", package: "swift-log")],
+            path: "Examples/FunctionChaining"
+        ),
+        .executableTarget(
+            name: "FanOutFanIn",
+            dependencies: ["DurableTask", .product(name: "Logging", package: "swift-log")],
+            path: "Examples/FanOutFanIn"
+        ),
         .testTarget(
             name: "DurableTaskTests",
             dependencies: ["DurableTask", "DurableTaskTesting"]

@@ -1,6 +1,5 @@
 import DurableTask
 import Logging
-import ServiceLifecycle
 
 /// Activity: greets a city.
 struct SayHello: Activity {
@@ -24,15 +23,17 @@ var registry = TaskRegistry()
 registry.addOrchestrator(FunctionChaining())
 registry.addActivity(SayHello())
 
+var logger = Logger(label: "FunctionChaining")
+logger.logLevel = .warning
 let store = InMemoryOrchestrationStore()
-let worker = DurableTaskWorker(store: store, registry: registry)
+let worker = DurableTaskWorker(store: store, registry: registry, logger: logger)
 let client = DurableTaskClient(store: store)
 
 try await withThrowingTaskGroup(of: Void.self) { group in
     group.addTask { try await worker.run() }
     let id = try await client.scheduleNewOrchestration(FunctionChaining.self)
     let done = try await client.waitForInstanceCompletion(id, timeout: .seconds(10))
-    print(done.runtimeStatus.rawValue, done.output ?? "null")
+    print("FunctionChaining → \(done.runtimeStatus.rawValue): \(done.output ?? "null")")
     worker.stop()
     try await group.waitForAll()
 }

@@ -1,0 +1,35 @@
+# Durable Swift: build, test and run.
+SWIFT ?= swift
+APT_PACKAGES := redis-server libhiredis-dev
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: deps build test bench examples clean
+
+## deps: install the system packages the Redis store needs, if missing (Debian/Ubuntu).
+deps:
+	@missing=""; \
+	command -v redis-server >/dev/null 2>&1 || missing="$$missing redis-server"; \
+	pkg-config --exists hiredis 2>/dev/null || missing="$$missing libhiredis-dev"; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  $(SUDO) apt-get install -y $$missing >/dev/null 2>&1 || { $(SUDO) apt-get update >/dev/null && $(SUDO) apt-get install -y $$missing; }; \
+	fi
+
+build: deps
+	$(SWIFT) build
+
+## test: every test, against a real redis-server that the tests start themselves.
+test: deps
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build
+
+examples: build
+	$(SWIFT) run FunctionChaining
+	$(SWIFT) run FanOutFanIn 10
+
+## bench: release-build benchmarks; see bench/README.md.
+bench: deps
+	$(SWIFT) run -c release --package-path bench DurableBench all
+
+clean:
+	rm -rf .build bench/.build
