@@ -30,9 +30,12 @@ public struct AnyDurableFuture: Sendable {
 }
 
 extension OrchestrationContext {
-    func future<T: Decodable & Sendable>(_ source: CompletionSource, as type: T.Type, what: String) -> DurableFuture<T> {
+    /// A future that decodes the source's payload as `T`; `what` names the payload in errors.
+    func future<T: Decodable & Sendable>(
+        _ source: CompletionSource, as type: T.Type, what: @escaping @Sendable () -> String
+    ) -> DurableFuture<T> {
         DurableFuture(source: source, context: self) { text in
-            try PayloadCoding.decodeOrThrow(T.self, from: text, what: what)
+            try PayloadCoding.decodeOrThrow(T.self, from: text, what: what())
         }
     }
 

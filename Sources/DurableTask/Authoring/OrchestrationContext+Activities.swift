@@ -36,7 +36,7 @@ extension OrchestrationContext {
     ) throws -> DurableFuture<Output> {
         try checkUsable()
         let payload = try PayloadCoding.encodeOrThrow(input, what: "the input of activity '\(name)'")
-        let what = "the output of activity '\(name)'"
+        let what: @Sendable () -> String = { "the output of activity '\(name)'" }
         guard let retry = options.retry else {
             return future(scheduleTaskSource(name: name, input: payload, attempt: 1), as: Output.self, what: what)
         }

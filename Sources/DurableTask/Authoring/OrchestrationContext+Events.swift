@@ -12,11 +12,11 @@ extension OrchestrationContext {
         _ name: String, as type: T.Type = T.self, timeout: Duration? = nil
     ) async throws -> T {
         try checkUsable()
-        let what = "the payload of event '\(name)'"
+        let what: @Sendable () -> String = { "the payload of event '\(name)'" }
         if let index = bufferedEventIndex(named: name) {
             let event = bufferedEvents.remove(at: index)
             guard case .eventRaised(_, let input) = event.kind else { fatalError("buffered events are EventRaised") }
-            return try PayloadCoding.decodeOrThrow(T.self, from: input, what: what)
+            return try PayloadCoding.decodeOrThrow(T.self, from: input, what: what())
         }
         if let timeout, timeout <= .zero {
             throw ExternalEventTimeoutError(eventName: name, timeout: timeout)

@@ -30,7 +30,7 @@ extension OrchestrationContext {
     ) throws -> DurableFuture<Output> {
         try checkUsable()
         let payload = try PayloadCoding.encodeOrThrow(input, what: "the input of sub-orchestrator '\(name)'")
-        let what = "the output of sub-orchestrator '\(name)'"
+        let what: @Sendable () -> String = { "the output of sub-orchestrator '\(name)'" }
         guard let retry = options.retry else {
             return future(subOrchestrationSource(name: name, input: payload, instanceId: instanceId), as: Output.self, what: what)
         }

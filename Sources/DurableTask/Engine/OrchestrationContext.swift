@@ -35,8 +35,7 @@ public final class OrchestrationContext: @unchecked Sendable {
     let executor: DeterministicExecutor
     var nextSequence = 0
     /// Actions produced by the code and not yet matched with (or recorded as) history events.
-    var pendingActions: [Int: OrchestratorAction] = [:]
-    var pendingOrder: [Int] = []
+    var pendingActions = PendingActions()
     /// Operations waiting for a result message, by sequence number.
     var openTasks: [Int: CompletionSource] = [:]
     /// Sub-orchestrations started and not finished, by sequence number.
@@ -101,8 +100,7 @@ public final class OrchestrationContext: @unchecked Sendable {
     func addAction(_ make: (Int) -> OrchestratorAction.Kind) -> Int {
         let id = nextSequence
         nextSequence += 1
-        pendingActions[id] = OrchestratorAction(id: id, kind: make(id))
-        pendingOrder.append(id)
+        pendingActions.append(OrchestratorAction(id: id, kind: make(id)))
         return id
     }
 

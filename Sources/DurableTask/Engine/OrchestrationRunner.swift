@@ -20,7 +20,7 @@ public final class OrchestrationRunner: @unchecked Sendable {
     /// The execution ID this runner is executing, once started.
     public var executionId: String { context.executionId }
     /// Whether the execution has finished (no further turns are possible).
-    public var isCompleted: Bool { completion != nil }
+    public var isCompleted: Bool { hasCompletion }
 
     let context: OrchestrationContext
     private let executor = DeterministicExecutor()
@@ -30,7 +30,11 @@ public final class OrchestrationRunner: @unchecked Sendable {
     private var started: ExecutionStartedEvent?
     private var suspended = false
     private var suspendedQueue: [HistoryEvent] = []
-    private var completion: CompleteOrchestrationAction?
+    private var completion: CompleteOrchestrationAction? {
+        didSet { hasCompletion = completion != nil }
+    }
+    /// Mirrors `completion != nil`; checked after every event, so kept as a plain flag.
+    private var hasCompletion = false
     private var completionEmitted = false
     private var lateEvents: [HistoryEvent] = []
     private var abandonedEpisode = false
@@ -81,7 +85,7 @@ public final class OrchestrationRunner: @unchecked Sendable {
     // MARK: Applying events
 
     private func apply(_ event: HistoryEvent) {
-        if completion != nil {
+        if hasCompletion {
             switch event.kind {
             case .eventRaised:
                 lateEvents.append(event)
@@ -187,23 +191,24 @@ public final class OrchestrationRunner: @unchecked Sendable {
         }
     }
 
-    private func match(_ event: HistoryEvent, _ recorded: String, _ matches: (OrchestratorAction.Kind) -> Bool) {
+    private func match(_ event: HistoryEvent, _ recorded: @autoclosure () -> String, _ matches: (OrchestratorAction.Kind) -> Bool) {
         let id = event.eventId
-        guard let action = context.pendingActions.removeValue(forKey: id) else {
+        guard let action = context.pendingActions.peek(id) else {
             failNonDeterministic(
-                "history has \(recorded) #\(id), but the orchestrator code produced no action #\(id) at this point")
+                "history has \(recorded()) #\(id), but the orchestrator code produced no action #\(id) at this point")
             return
         }
-        if !matches(action.kind) {
-            context.pendingActions[id] = action
-            failNonDeterministic("history has \(recorded) #\(id), but the orchestrator code now produced \(action.summary)")
+        if matches(action.kind) {
+            _ = context.pendingActions.take(id)
+        } else {
+            failNonDeterministic("history has \(recorded()) #\(id), but the orchestrator code now produced \(action.summary)")
         }
     }
 
     /// An action event replayed after the code already finished: it must match an action the
     /// code produced before finishing, or the code changed.
     private func matchAfterCompletion(_ event: HistoryEvent) {
-        guard context.pendingActions.removeValue(forKey: event.eventId) == nil else { return }
+        guard context.pendingActions.take(event.eventId) == nil else { return }
         failNonDeterministic(
             "history has \(event.kind.typeName) #\(event.eventId), but the orchestrator code now finishes before producing action #\(event.eventId)")
     }
@@ -211,9 +216,8 @@ public final class OrchestrationRunner: @unchecked Sendable {
     private func failNonDeterministic(_ message: String) {
         guard context.fatal == nil else { return }
         defer {
-            if completion != nil && !completionEmitted, let fatal = context.fatal {
+            if hasCompletion && !completionEmitted, let fatal = context.fatal {
                 context.pendingActions.removeAll()
-                context.pendingOrder.removeAll()
                 completion = CompleteOrchestrationAction(status: .failed, failureDetails: fatal)
             }
         }
@@ -229,19 +233,19 @@ public final class OrchestrationRunner: @unchecked Sendable {
         if recurse {
             for (_, child) in context.openSubOrchestrations.sorted(by: { $0.key < $1.key }) {
                 let id = context.addAction { _ in .terminateOrchestration(instanceId: child, reason: reason, recurse: true) }
-                kept.append(context.pendingActions[id]!)
+                kept.append(context.pendingActions.take(id)!)
             }
         }
         // Actions not yet recorded are dropped; only the terminations of children go out.
-        context.pendingActions = Dictionary(uniqueKeysWithValues: kept.map { ($0.id, $0) })
-        context.pendingOrder = kept.map(\.id)
+        context.pendingActions.removeAll()
+        for action in kept { context.pendingActions.append(action) }
         completion = CompleteOrchestrationAction(status: .terminated, result: reason)
         abandonRoot()
     }
 
     /// After each step: detect non-durable awaits, completion and fatal failures.
     private func checkProgress() {
-        guard completion == nil else { return }
+        guard !hasCompletion else { return }
         let c = context
         if c.fatal == nil && executor.foreignEnqueues > 0 {
             c.fatal = FailureDetails(
@@ -253,7 +257,6 @@ public final class OrchestrationRunner: @unchecked Sendable {
         }
         if let fatal = c.fatal {
             context.pendingActions.removeAll()
-            context.pendingOrder.removeAll()
             completion = CompleteOrchestrationAction(status: .failed, failureDetails: fatal)
             abandonRoot()
             return
@@ -262,7 +265,7 @@ public final class OrchestrationRunner: @unchecked Sendable {
             completion = completionAction(for: result)
             return
         }
-        if started != nil && rootTask != nil && c.parkedWaiters == 0 {
+        if rootTask != nil && c.parkedWaiters == 0 {
             c.fatal = FailureDetails(
                 errorType: EngineFailure.nonDurableAwait,
                 errorMessage: "Orchestrator '\(c.name)' (\(instanceId)) is suspended but awaits no durable operation: it awaited "
@@ -311,9 +314,7 @@ public final class OrchestrationRunner: @unchecked Sendable {
     private func finishTurn(appending newEvents: [HistoryEvent]) -> OrchestrationTurnOutcome {
         let c = context
         var appended = newEvents
-        var actions = c.pendingOrder.compactMap { c.pendingActions[$0] }
-        c.pendingActions.removeAll(keepingCapacity: true)
-        c.pendingOrder.removeAll(keepingCapacity: true)
+        var actions = c.pendingActions.takeAll()
         let now = c.currentUtcDateTime
         for action in actions {
             if let event = historyEvent(for: action, at: now) { appended.append(event) }

@@ -1,0 +1,21 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+// Benchmarks live in a nested package so the main package's tests stay lean.
+let package = Package(
+    name: "durable-bench",
+    platforms: [.macOS(.v15)],
+    dependencies: [
+        .package(name: "durable-swift", path: ".."),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+    ],
+    targets: [
+        .executableTarget(
+            name: "DurableBench",
+            dependencies: [
+                .product(name: "DurableTask", package: "durable-swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        )
+    ]
+)
