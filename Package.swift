@@ -14,6 +14,8 @@ let package = Package(
     products: [
         .library(name: "DurableTask", targets: ["DurableTask"]),
         .library(name: "DurableTaskTesting", targets: ["DurableTaskTesting"]),
+        .library(name: "DurableTaskRedis", targets: ["DurableTaskRedis"]),
+        .library(name: "DurableTaskRedisTestSupport", targets: ["DurableTaskRedisTestSupport"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
@@ -39,6 +41,18 @@ let package = Package(
             name: "DurableTaskTesting",
             dependencies: ["DurableTask", .product(name: "Logging", package: "swift-log")]
         ),
+        // hiredis from Debian's libhiredis-dev.
+        .systemLibrary(name: "CHiredis", pkgConfig: "hiredis", providers: [.apt(["libhiredis-dev"])]),
+        // The Redis task hub: connection layer over hiredis, Lua scripts, the store.
+        .target(
+            name: "DurableTaskRedis",
+            dependencies: [
+                "CHiredis", "DurableTask", .product(name: "Logging", package: "swift-log"),
+                .product(name: "DequeModule", package: "swift-collections"),
+            ]
+        ),
+        // Starts private redis-server processes for tests and benchmarks.
+        .target(name: "DurableTaskRedisTestSupport"),
         .executableTarget(
             name: "FunctionChaining",
             dependencies: ["DurableTask", .product(name: "Logging", package: "swift-log")],
@@ -53,9 +67,22 @@ let package = Package(
             name: "DurableTaskTests",
             dependencies: ["DurableTask", "DurableTaskTesting"]
         ),
+        .testTarget(
+            name: "DurableTaskRedisConnectionTests",
+            dependencies: [
+                "DurableTaskRedis", "DurableTaskRedisTestSupport", .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(
+            name: "DurableTaskRedisTests",
+            dependencies: [
+                "DurableTask", "DurableTaskTesting", "DurableTaskRedis", "DurableTaskRedisTestSupport",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
     ]
 )
 
-for target in package.targets {
+for target in package.targets where target.type != .system {
     target.swiftSettings = (target.swiftSettings ?? []) + upcomingFeatures
 }

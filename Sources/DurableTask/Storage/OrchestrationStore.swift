@@ -88,4 +88,14 @@ public protocol OrchestrationStore: Sendable {
 
     /// Deletes every finished instance that matches the filter. Returns the number deleted.
     func purgeInstances(_ filter: PurgeInstancesFilter) async throws -> Int
+
+    /// Background duties a store needs while workers run (firing durable timers, recovering
+    /// after dead workers), until the calling task is cancelled. Every worker runs it; a store
+    /// must make running it in several processes at once safe. The default does nothing.
+    func runMaintenance() async throws
+}
+
+extension OrchestrationStore {
+    /// Does nothing: the store needs no background work.
+    public func runMaintenance() async throws {}
 }

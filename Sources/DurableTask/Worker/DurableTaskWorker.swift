@@ -69,13 +69,22 @@ public final class DurableTaskWorker: Service {
             "activities": .string(registry.activityNames.joined(separator: ",")),
         ])
         await withGracefulShutdownHandler {
-            await withTaskGroup(of: Void.self) { group in
-                for _ in 0..<configuration.orchestrationConcurrency {
-                    group.addTask { await self.orchestrationLoop() }
+            await withTaskGroup(of: Void.self) { outer in
+                outer.addTask {
+                    do { try await self.store.runMaintenance() } catch {
+                        self.logger.error("store maintenance stopped", metadata: [LogKeys.error: "\(error)"])
+                    }
                 }
-                for _ in 0..<configuration.activityConcurrency {
-                    group.addTask { await self.activityLoop() }
+                await withTaskGroup(of: Void.self) { group in
+                    for _ in 0..<configuration.orchestrationConcurrency {
+                        group.addTask { await self.orchestrationLoop() }
+                    }
+                    for _ in 0..<configuration.activityConcurrency {
+                        group.addTask { await self.activityLoop() }
+                    }
                 }
+                // The dispatch loops have drained; stop the store's background work.
+                outer.cancelAll()
             }
         } onGracefulShutdown: {
             self.stopping.store(true, ordering: .relaxed)

@@ -1,0 +1,107 @@
+public import DurableTask
+import Foundation
+
+extension RedisOrchestrationStore {
+    public func createInstance(_ request: CreateInstanceRequest) async throws -> CreateInstanceResult {
+        let start = request.executionStarted
+        let id = start.instanceId
+        let startMessage = request.startMessage
+        let timerMember = start.scheduledStartTime == nil
+            ? "" : try RedisCodec.encode(StoredMessage(nonce: UUID().uuidString, message: startMessage))
+        let reply = try await run(LuaScripts.createInstance, instance: id, name: start.name, [
+            id, start.executionId, start.name, start.input ?? "", start.version ?? "", start.parent?.instanceId ?? "",
+            RedisCodec.millis(request.createdAt), start.scheduledStartTime.map(RedisCodec.millis) ?? "",
+            request.reusePolicy.rawValue, try RedisCodec.encode(startMessage.event),
+            try request.eventMessage.map { try RedisCodec.encode($0.event) } ?? "", timerMember,
+        ])
+        guard let parts = reply.array, parts.count == 2, let created = parts[0].int, let exec = parts[1].string else {
+            throw DurableTaskError(.storeFailure, "unexpected create_instance reply: \(reply)")
+        }
+        return CreateInstanceResult(instanceId: id, executionId: exec, created: created == 1)
+    }
+
+    public func sendMessage(_ message: OrchestrationMessage) async throws {
+        try await deliver(message, mode: "client", token: "")
+    }
+
+    /// Runs deliver_message.lua. Returns its reply (1, 0 or "REJECT").
+    @discardableResult
+    func deliver(_ message: OrchestrationMessage, mode: String, token: String) async throws -> RedisValue {
+        try await run(LuaScripts.deliverMessage, instance: message.instanceId, name: startName(message),
+                      try deliverArguments(message, mode: mode, token: token))
+    }
+
+    func startName(_ message: OrchestrationMessage) -> String? {
+        if case .executionStarted(let s) = message.event.kind { return s.name }
+        return nil
+    }
+
+    func deliverArguments(_ message: OrchestrationMessage, mode: String, token: String) throws -> [String] {
+        var args = [message.instanceId, mode, try RedisCodec.encode(message.event), message.executionId ?? "", token]
+        if case .executionStarted(let s) = message.event.kind {
+            args += ["start", s.executionId, s.name, s.input ?? "", s.version ?? "", s.parent?.instanceId ?? "",
+                     RedisCodec.millis(message.event.timestamp)]
+        } else {
+            args.append("other")
+        }
+        return args
+    }
+
+    public func getInstance(_ instanceId: String) async throws -> OrchestrationMetadata? {
+        counters.add()
+        let reply = try await pool.send(["HMGET", keys.instance(instanceId)] + InstanceFields.names)
+        guard let fields = reply.stringArray else { throw DurableTaskError(.storeFailure, "unexpected HMGET reply: \(reply)") }
+        return try InstanceFields.metadata(id: instanceId, fields)
+    }
+
+    public func readHistory(instanceId: String) async throws -> [HistoryEvent] {
+        counters.add()
+        let reply = try await pool.send(["LRANGE", keys.history(instanceId), "0", "-1"])
+        guard let items = reply.stringArray else { throw DurableTaskError(.storeFailure, "unexpected LRANGE reply: \(reply)") }
+        return try items.map { try RedisCodec.decode(HistoryEvent.self, $0 ?? "") }
+    }
+
+    public func waitForInstance(_ instanceId: String, condition: InstanceWaitCondition, timeout: Duration) async throws
+        -> OrchestrationMetadata?
+    {
+        let deadline = ContinuousClock.now + timeout
+        while true {
+            guard let metadata = try await getInstance(instanceId) else { return nil }
+            let remaining = deadline - ContinuousClock.now
+            if condition.isSatisfied(by: metadata) || remaining <= .zero || Task.isCancelled { return metadata }
+            // Register, then re-check the status the script saw, then block until a change is signalled.
+            let status = try await run(LuaScripts.waitRegister, instance: instanceId, [instanceId])
+            guard let text = status.string, let current = OrchestrationStatus(rawValue: text) else { return nil }
+            var probe = metadata
+            probe.runtimeStatus = current
+            if condition.isSatisfied(by: probe) { continue }
+            let wait = min(remaining, configuration.maxBlockingWait)
+            counters.add()
+            _ = try await blocking.withConnection { c in
+                try await c.send(["BLPOP", keys.waiters(instanceId), wait.redisSeconds])
+            }
+        }
+    }
+
+    public func purgeInstance(_ instanceId: String) async throws -> Bool {
+        guard let metadata = try await getInstance(instanceId) else { return false }
+        let reply = try await run(LuaScripts.purgeInstance, instance: instanceId, name: metadata.name, [instanceId])
+        return reply.int == 1
+    }
+
+    public func purgeInstances(_ filter: PurgeInstancesFilter) async throws -> Int {
+        var purged = 0
+        var token: String?
+        repeat {
+            let page = try await queryInstances(InstanceQuery(
+                statuses: filter.statuses, createdFrom: filter.createdFrom, createdTo: filter.createdTo,
+                pageSize: 500, continuationToken: token, fetchInputsAndOutputs: false))
+            for m in page.instances where m.runtimeStatus.isTerminal {
+                let reply = try await run(LuaScripts.purgeInstance, instance: m.instanceId, name: m.name, [m.instanceId])
+                purged += reply.int ?? 0
+            }
+            token = page.continuationToken
+        } while token != nil
+        return purged
+    }
+}

@@ -1,0 +1,87 @@
+public import DurableTask
+import Foundation
+import Logging
+
+extension RedisOrchestrationStore {
+    /// Fires durable timers and recovers after dead workers, until the task is cancelled.
+    ///
+    /// Timers: the loop blocks in `BLPOP` on the partitions' timer wake lists with a timeout equal
+    /// to the next due time, so a timer fires within a few milliseconds of it and a newly added
+    /// earlier timer wakes the loop at once. Recovery (expired leases, instances popped by a worker
+    /// that died before locking them, outbox entries a worker could not deliver) runs once per
+    /// ``Configuration/recoveryInterval``. Every worker runs this loop; scripts make the work idempotent.
+    public func runMaintenance() async throws {
+        let wakeKeys = (0..<keys.partitions).map(keys.timerWake)
+        var lastRecovery = ContinuousClock.now - configuration.recoveryInterval
+        while !Task.isCancelled {
+            do {
+                let nextDue = try await fireDueTimers()
+                if ContinuousClock.now - lastRecovery >= configuration.recoveryInterval {
+                    try await recover()
+                    lastRecovery = ContinuousClock.now
+                }
+                var wait = min(configuration.maxBlockingWait, configuration.recoveryInterval)
+                if let nextDue {
+                    let untilDue = Duration.milliseconds(Int64(max(0, nextDue.timeIntervalSinceNow) * 1000))
+                    wait = min(wait, untilDue)
+                }
+                if wait > .zero {
+                    counters.add()
+                    _ = try await blocking.withConnection { c in
+                        try await c.send(["BLPOP"] + wakeKeys + [wait.redisSeconds])
+                    }
+                }
+            } catch {
+                if Task.isCancelled { break }
+                logger.error("maintenance loop failed; retrying", metadata: ["error": "\(error)"])
+                try? await Task.sleep(for: .milliseconds(200))
+            }
+        }
+    }
+
+    /// Delivers every due timer; returns the next due time, if any.
+    func fireDueTimers() async throws -> Date? {
+        let now = RedisCodec.millis(Date())
+        counters.add()
+        let replies = try await pool.pipeline((0..<keys.partitions).map {
+            ["ZRANGEBYSCORE", keys.timers($0), "-inf", now, "LIMIT", "0", "256"]
+        })
+        for (p, reply) in replies.enumerated() {
+            for member in reply.stringArray?.compactMap({ $0 }) ?? [] {
+                let stored = try RedisCodec.decode(StoredMessage.self, member)
+                var message = stored.message
+                message.deliverAt = nil
+                guard keys.partition(of: message.instanceId) == p else { continue }
+                try await deliver(message, mode: "timer", token: member)
+            }
+        }
+        counters.add()
+        let heads = try await pool.pipeline((0..<keys.partitions).map { ["ZRANGE", keys.timers($0), "0", "0", "WITHSCORES"] })
+        let due = heads.compactMap { $0.stringArray?.last.flatMap { $0 }.flatMap(Double.init) }.min()
+        return due.map { Date(timeIntervalSince1970: $0 / 1000) }
+    }
+
+    /// Requeues expired leases and stale ready entries, and redelivers stale outbox entries.
+    public func recover() async throws {
+        for p in 0..<keys.partitions {
+            counters.add()
+            _ = try await pool.eval(
+                LuaScripts.recoverPartition, keys: [keys.ready(p), keys.queued(p), keys.leases(p)],
+                arguments: [String(leaseMillis), "100"])
+            let cutoff = Int64(Date().timeIntervalSince1970 * 1000) - leaseMillis
+            counters.add()
+            let reply = try await pool.send(["XRANGE", keys.outbox(p), "-", "\(cutoff)", "COUNT", "100"])
+            var entries: [(partition: Int, entryId: String, message: OrchestrationMessage)] = []
+            for e in reply.array ?? [] {
+                guard let pair = e.array, pair.count == 2, let entryId = pair[0].string, let f = pair[1].stringArray,
+                    let index = f.firstIndex(of: "m"), index + 1 < f.count, let json = f[index + 1]
+                else { continue }
+                entries.append((p, entryId, try RedisCodec.decode(OrchestrationMessage.self, json)))
+            }
+            if !entries.isEmpty {
+                logger.notice("redelivering outbox entries of a worker that did not deliver them", metadata: ["count": "\(entries.count)"])
+                try await route(entries)
+            }
+        }
+    }
+}

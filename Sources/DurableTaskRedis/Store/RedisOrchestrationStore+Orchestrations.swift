@@ -1,0 +1,101 @@
+public import DurableTask
+import Foundation
+
+extension RedisOrchestrationStore {
+    public func lockNextOrchestrationWorkItem(timeout: Duration) async throws -> OrchestrationWorkItem? {
+        let deadline = ContinuousClock.now + timeout
+        let readyKeys = (0..<keys.partitions).map(keys.ready)
+        while true {
+            try Task.checkCancellation()
+            let remaining = deadline - ContinuousClock.now
+            let wait = min(max(remaining, .milliseconds(1)), configuration.maxBlockingWait)
+            counters.add()
+            let reply = try await blocking.withConnection { c in
+                try await c.send(["BLPOP"] + readyKeys + [wait.redisSeconds])
+            }
+            if let pair = reply.array, pair.count == 2, let id = pair[1].string {
+                if let item = try await lock(id) { return item }
+                continue
+            }
+            if ContinuousClock.now >= deadline { return nil }
+        }
+    }
+
+    /// Leases an instance popped from a ready list; `nil` if there is nothing to do after all.
+    func lock(_ id: String) async throws -> OrchestrationWorkItem? {
+        let token = UUID().uuidString
+        let reply = try await run(LuaScripts.lockOrchestration, instance: id, [
+            id, token, String(leaseMillis), String(configuration.maxMessagesPerWorkItem),
+        ])
+        guard let parts = reply.array else { return nil }
+        guard parts.count >= 3, let exec = parts[0].string, let length = parts[1].int, let count = parts[2].int,
+            parts.count == 3 + count
+        else { throw DurableTaskError(.storeFailure, "unexpected lock_orchestration reply: \(reply)") }
+        let messages = try parts[3...].map { value -> OrchestrationMessage in
+            let event = try RedisCodec.decode(HistoryEvent.self, value.string ?? "")
+            return OrchestrationMessage(instanceId: id, event: event)
+        }
+        return OrchestrationWorkItem(
+            instanceId: id, executionId: exec.isEmpty ? nil : exec, messages: messages, historyLength: length, lockToken: token)
+    }
+
+    public func completeOrchestrationWorkItem(_ item: OrchestrationWorkItem, result: OrchestrationTurnResult) async throws {
+        let id = item.instanceId
+        let none = "\0"
+        var args: [String] = [
+            id, item.lockToken, result.replaceHistory ? "1" : "0", result.status.rawValue, result.output ?? none,
+            try result.failureDetails.map(RedisCodec.encode) ?? none, result.customStatus ?? none,
+            result.newExecution?.executionId ?? "", result.newExecution?.input ?? none, RedisCodec.millis(Date()),
+        ]
+        args.reserveCapacity(args.count + 4 + result.historyToAppend.count + result.activities.count * 6
+            + result.timers.count * 2 + result.messages.count * 2)
+        args.append(String(result.historyToAppend.count))
+        for event in result.historyToAppend { args.append(try RedisCodec.encode(event)) }
+        args.append(String(result.activities.count))
+        for a in result.activities {
+            args += [a.executionId, String(a.taskId), a.name, a.input ?? none, String(a.attempt), a.instanceId]
+        }
+        args.append(String(result.timers.count))
+        for timer in result.timers {
+            args.append(RedisCodec.millis(timer.deliverAt ?? Date()))
+            args.append(try RedisCodec.encode(StoredMessage(nonce: UUID().uuidString, message: timer)))
+        }
+        args.append(String(result.messages.count))
+        for message in result.messages {
+            args.append(message.instanceId)
+            args.append(try RedisCodec.encode(message))
+        }
+        let reply = try await run(LuaScripts.completeOrchestration, instance: id, args)
+        guard !result.messages.isEmpty else { return }
+        // Deliver the outbox entries now; the maintenance loop redelivers them if this process dies first.
+        let entryIds = reply.stringArray?.compactMap { $0 } ?? []
+        let partition = keys.partition(of: id)
+        try await route(zip(entryIds, result.messages).map { (partition, $0.0, $0.1) })
+    }
+
+    /// Delivers outbox entries to their instances (deduplicated by entry ID), answers rejected
+    /// sub-orchestration starts, and removes the entries.
+    func route(_ entries: [(partition: Int, entryId: String, message: OrchestrationMessage)]) async throws {
+        guard !entries.isEmpty else { return }
+        var rejections: [OrchestrationMessage] = []
+        for entry in entries {
+            let reply = try await deliver(entry.message, mode: "route", token: "\(entry.partition)-\(entry.entryId)")
+            if reply.string == "REJECT", case .executionStarted(let start) = entry.message.event.kind,
+                let failure = OrchestrationMessage.subOrchestrationRejected(start, at: Date())
+            {
+                rejections.append(failure)
+            }
+        }
+        for failure in rejections {
+            try await deliver(failure, mode: "route", token: "reject-" + UUID().uuidString)
+        }
+        var byPartition: [Int: [String]] = [:]
+        for entry in entries { byPartition[entry.partition, default: []].append(entry.entryId) }
+        counters.add()
+        _ = try await pool.pipeline(byPartition.map { ["XDEL", keys.outbox($0.key)] + $0.value })
+    }
+
+    public func abandonOrchestrationWorkItem(_ item: OrchestrationWorkItem) async throws {
+        try await run(LuaScripts.abandonOrchestration, instance: item.instanceId, [item.instanceId, item.lockToken])
+    }
+}

@@ -1,0 +1,364 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+
+/// A real `redis-server` started for a test or benchmark, private to its caller.
+///
+/// Each instance gets a fresh temporary directory, a free TCP port on 127.0.0.1 (bound
+/// to loopback only) and optionally a unix socket inside that directory. After launch it
+/// waits for `PING` and checks the server is really the one it started (`INFO server`
+/// `process_id` equals the child's PID and `CONFIG GET dir` equals the directory).
+///
+/// Always stop it: use ``withRedisServer(_:_:)`` or `defer { server.stop() }`. The server
+/// is also SIGKILLed if the object is deallocated while it is running.
+///
+/// `@unchecked Sendable`: all mutable state (`process`) is guarded by `lock`.
+public final class RedisServerProcess: @unchecked Sendable {
+    /// How to start the server.
+    public struct Options: Sendable {
+        /// Also listen on a unix socket `redis.sock` in the server directory.
+        public var unixSocket: Bool
+        /// Enable AOF persistence (`--appendonly yes --appendfsync everysec`), for restart tests.
+        public var appendOnly: Bool
+        /// If set, started with `--requirepass` (the default user needs this password);
+        /// the readiness probe authenticates with it.
+        public var password: String?
+        /// Extra `redis-server` arguments, e.g. `["--maxmemory", "64mb"]`.
+        public var extraArguments: [String]
+        /// How long to wait for the server to answer `PING`.
+        public var startTimeout: Duration
+
+        /// Creates options; by default TCP plus a unix socket, no persistence.
+        public init(
+            unixSocket: Bool = true,
+            appendOnly: Bool = false,
+            password: String? = nil,
+            extraArguments: [String] = [],
+            startTimeout: Duration = .seconds(10)
+        ) {
+            self.unixSocket = unixSocket
+            self.appendOnly = appendOnly
+            self.password = password
+            self.extraArguments = extraArguments
+            self.startTimeout = startTimeout
+        }
+    }
+
+    /// Why a server could not be started.
+    public struct StartError: Error, CustomStringConvertible {
+        /// What went wrong (includes the end of the server log when available).
+        public let description: String
+    }
+
+    /// Path of the `redis-server` binary in use.
+    public let executable: String
+    /// The server's private working directory (`--dir`), removed by ``stop()``.
+    public let directory: String
+    /// The TCP port on 127.0.0.1.
+    public let port: Int
+    /// The unix socket path, if ``Options/unixSocket`` was set.
+    public let unixSocketPath: String?
+    /// The options used to start the server.
+    public let options: Options
+
+    private let lock = NSLock()
+    private var process: Process?
+
+    /// `redis://127.0.0.1:<port>`.
+    public var url: String { "redis://127.0.0.1:\(port)" }
+
+    /// `unix://<directory>/redis.sock`, if the server listens on a unix socket.
+    public var unixSocketURL: String? { unixSocketPath.map { "unix://\($0)" } }
+
+    /// The PID of the running server, or `nil` once stopped.
+    public var pid: Int32? {
+        lock.withLock { process.flatMap { $0.isRunning ? $0.processIdentifier : nil } }
+    }
+
+    /// Path of the server log file.
+    public var logPath: String { directory + "/redis.log" }
+
+    private init(executable: String, directory: String, port: Int, options: Options) {
+        self.executable = executable
+        self.directory = directory
+        self.port = port
+        self.unixSocketPath = options.unixSocket ? directory + "/redis.sock" : nil
+        self.options = options
+    }
+
+    deinit {
+        if let process, process.isRunning {
+            kill(process.processIdentifier, SIGKILL)
+        }
+    }
+
+    /// Starts a new server and waits until it answers `PING`.
+    /// - Throws: ``StartError``; if `redis-server` is missing, its message says
+    ///   `redis-server not found: install it with 'apt-get install -y redis-server'`.
+    public static func start(_ options: Options = Options()) async throws -> RedisServerProcess {
+        let executable = try findExecutable()
+        var lastError: (any Error)?
+        for _ in 0..<5 {
+            let directory = try makeDirectory()
+            let server = RedisServerProcess(
+                executable: executable, directory: directory, port: try freePort(), options: options
+            )
+            do {
+                try await server.launch()
+                return server
+            } catch {
+                lastError = error
+                server.stop()  // also removes the directory
+                // A port taken between probing and binding: retry with a new one.
+                guard "\(error)".contains("Address already in use") else { throw error }
+            }
+        }
+        throw lastError ?? StartError(description: "could not start redis-server")
+    }
+
+    /// Stops the server (SIGTERM, then SIGKILL after 5 s) and removes its directory.
+    /// Safe to call more than once; blocks until the process has exited.
+    public func stop() {
+        terminate(signal: SIGTERM, grace: .seconds(5))
+        try? FileManager.default.removeItem(atPath: directory)
+    }
+
+    /// Kills the server with SIGKILL (no shutdown, no final AOF fsync) and waits for it
+    /// to exit. The directory is kept so ``restart()`` can start it again.
+    public func kill9() {
+        terminate(signal: SIGKILL, grace: .seconds(5))
+    }
+
+    /// Stops the server gracefully if it is running, then starts it again with the same
+    /// directory, port and options (the AOF, if enabled, is replayed).
+    public func restart() async throws {
+        terminate(signal: SIGTERM, grace: .seconds(5))
+        var lastError: (any Error)?
+        // The port is ours but may still be held briefly by the old process' socket.
+        for _ in 0..<20 {
+            do {
+                try await launch()
+                return
+            } catch {
+                lastError = error
+                guard "\(error)".contains("Address already in use") else { throw error }
+                try await Task.sleep(for: .milliseconds(100))
+            }
+        }
+        throw lastError ?? StartError(description: "could not restart redis-server")
+    }
+
+    // MARK: - Launching
+
+    private var arguments: [String] {
+        var arguments = [
+            "--port", String(port),
+            "--bind", "127.0.0.1",
+            "--dir", directory,
+            "--save", "",
+            "--daemonize", "no",
+            "--logfile", logPath,
+            "--protected-mode", "yes",
+        ]
+        if let unixSocketPath {
+            arguments += ["--unixsocket", unixSocketPath, "--unixsocketperm", "700"]
+        }
+        if options.appendOnly {
+            arguments += ["--appendonly", "yes", "--appendfsync", "everysec"]
+        }
+        if let password = options.password {
+            arguments += ["--requirepass", password]
+        }
+        return arguments + options.extraArguments
+    }
+
+    private func launch() async throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        process.currentDirectoryURL = URL(fileURLWithPath: directory)
+        process.standardInput = FileHandle.nullDevice
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try await Self.run(process)
+        lock.withLock { self.process = process }
+
+        let deadline = ContinuousClock.now + options.startTimeout
+        var lastProbeError = ""
+        while ContinuousClock.now < deadline {
+            if !process.isRunning {
+                throw StartError(description: "redis-server exited during startup (status \(process.terminationStatus)): \(logTail())")
+            }
+            do {
+                try verify(pid: process.processIdentifier)
+                return
+            } catch let error as OwnershipError {
+                terminate(signal: SIGKILL, grace: .seconds(5))
+                throw StartError(description: error.description)
+            } catch {
+                lastProbeError = "\(error)"
+            }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        terminate(signal: SIGKILL, grace: .seconds(5))
+        throw StartError(description: "redis-server did not answer PING within \(options.startTimeout) (\(lastProbeError)): \(logTail())")
+    }
+
+    private struct OwnershipError: Error, CustomStringConvertible {
+        let description: String
+    }
+
+    /// PINGs the server and checks it is the process we started, in our directory.
+    private func verify(pid: Int32) throws {
+        var client = try MiniRedisClient(tcpPort: port)
+        if let password = options.password {
+            guard try client.command("AUTH", password) == .simple("OK") else {
+                throw OwnershipError(description: "redis-server on port \(port) rejected our password")
+            }
+        }
+        guard try client.command("PING") == .simple("PONG") else {
+            throw StartError(description: "unexpected PING reply")
+        }
+        guard case .bulk(let info?) = try client.command("INFO", "server") else {
+            throw StartError(description: "unexpected INFO reply")
+        }
+        let processLine = info.split(whereSeparator: \.isNewline).first { $0.hasPrefix("process_id:") }
+        guard processLine == "process_id:\(pid)" else {
+            throw OwnershipError(description: "port \(port) is served by another redis-server (\(processLine ?? "no process_id")), not PID \(pid)")
+        }
+        let expected = URL(fileURLWithPath: directory).resolvingSymlinksInPath().path
+        guard case .array(let pair?) = try client.command("CONFIG", "GET", "dir"),
+              pair.count == 2, case .bulk(let dir?) = pair[1],
+              URL(fileURLWithPath: dir).resolvingSymlinksInPath().path == expected else {
+            throw OwnershipError(description: "redis-server on port \(port) does not use directory \(directory)")
+        }
+        if let unixSocketPath {
+            var unixClient = try MiniRedisClient(unixPath: unixSocketPath)
+            if let password = options.password {
+                _ = try unixClient.command("AUTH", password)
+            }
+            guard try unixClient.command("PING") == .simple("PONG") else {
+                throw StartError(description: "unix socket does not answer PING")
+            }
+        }
+    }
+
+    /// Sends `signal` to our child by PID, waits up to `grace`, then SIGKILLs it.
+    private func terminate(signal: Int32, grace: Duration) {
+        guard let process = lock.withLock({ self.process }) else { return }
+        defer { lock.withLock { if self.process === process { self.process = nil } } }
+        guard process.isRunning else { return }
+        let pid = process.processIdentifier
+        kill(pid, signal)
+        let deadline = ContinuousClock.now + grace
+        while process.isRunning && ContinuousClock.now < deadline {
+            usleep(2_000)
+        }
+        if process.isRunning {
+            kill(pid, SIGKILL)
+            while process.isRunning { usleep(2_000) }
+        }
+    }
+
+    /// Boxes a `Process` so it can be handed to the spawning thread.
+    /// `@unchecked Sendable`: the spawning thread is its only user until `run()` returns.
+    private final class ProcessBox: @unchecked Sendable {
+        let process: Process
+        init(_ process: Process) { self.process = process }
+    }
+
+    /// Runs `process.run()` on a fresh thread whose signal mask is empty. The child
+    /// inherits the spawning thread's mask, and Swift concurrency's pool threads block
+    /// most signals, so spawning from a task would start a redis-server that ignores
+    /// SIGTERM.
+    private static func run(_ process: Process) async throws {
+        let box = ProcessBox(process)
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+            let thread = Thread {
+                var signals = sigset_t()
+                sigemptyset(&signals)
+                pthread_sigmask(SIG_SETMASK, &signals, nil)
+                do {
+                    try box.process.run()
+                    continuation.resume()
+                } catch {
+                    continuation.resume(throwing: error)
+                }
+            }
+            thread.start()
+        }
+    }
+
+    private func logTail() -> String {
+        guard let text = try? String(contentsOfFile: logPath, encoding: .utf8) else { return "(no log)" }
+        return text.split(separator: "\n").suffix(8).joined(separator: "\n")
+    }
+
+    // MARK: - Helpers
+
+    static let notFoundMessage = "redis-server not found: install it with 'apt-get install -y redis-server'"
+
+    private static func findExecutable() throws -> String {
+        var candidates: [String] = []
+        if let path = ProcessInfo.processInfo.environment["PATH"] {
+            candidates += path.split(separator: ":").map { "\($0)/redis-server" }
+        }
+        candidates += ["/usr/bin/redis-server", "/usr/local/bin/redis-server", "/usr/sbin/redis-server"]
+        for candidate in candidates where FileManager.default.isExecutableFile(atPath: candidate) {
+            return candidate
+        }
+        throw StartError(description: notFoundMessage)
+    }
+
+    /// A fresh private directory whose path is short enough for a unix socket.
+    private static func makeDirectory() throws -> String {
+        var base = NSTemporaryDirectory()
+        if base.hasSuffix("/") { base.removeLast() }
+        if base.utf8.count > 60 { base = "/tmp" }
+        let name = "dtredis-" + String(UInt64.random(in: 0...UInt64.max), radix: 36)
+        let path = base + "/" + name
+        try FileManager.default.createDirectory(
+            atPath: path, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o700]
+        )
+        return path
+    }
+
+    /// Asks the kernel for a free port on 127.0.0.1 (bind to port 0, read it back, close).
+    private static func freePort() throws -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { throw StartError(description: "socket() failed: errno \(errno)") }
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = 0
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer in
+                bind(fd, pointer, length) == 0 && getsockname(fd, pointer, &length) == 0
+            }
+        }
+        guard bound else { throw StartError(description: "could not find a free port: errno \(errno)") }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+}
+
+/// Starts a ``RedisServerProcess``, runs `body` with it and always stops the server
+/// (by PID) afterwards, whether `body` returns or throws.
+public func withRedisServer<T>(
+    _ options: RedisServerProcess.Options = RedisServerProcess.Options(),
+    _ body: (RedisServerProcess) async throws -> T
+) async throws -> T {
+    let server = try await RedisServerProcess.start(options)
+    do {
+        let result = try await body(server)
+        server.stop()
+        return result
+    } catch {
+        server.stop()
+        throw error
+    }
+}

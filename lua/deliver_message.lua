@@ -1,0 +1,40 @@
+-- deliver_message.lua: put one message into an instance's inbox.
+-- KEYS: the instance layout of lib.lua (KEYS[13]: name index of the orchestrator a start message creates).
+-- ARGV: 1 instance ID, 2 mode: 'client' (raise/terminate/suspend/resume from a client),
+--       'route' (from another instance's outbox; deduplicated by message ID) or
+--       'timer' (a due member of the timers ZSET; delivered once),
+--       3 event JSON, 4 target execution ID ('' = current), 5 message ID (route) or timer member (timer),
+--       6 kind: 'start' for ExecutionStarted, else 'other'.
+--       For 'start': 7 execution ID, 8 name, 9 input, 10 version, 11 parent ID, 12 created ms
+-- Returns: 1 delivered, 0 dropped (missing, finished, other execution, duplicate),
+--          'REJECT' when a start message meets a live instance of another execution.
+-- Errors (client mode): 'DT_NOT_FOUND', 'DT_COMPLETED <status>'.
+local id, mode, event, target, kind = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[6]
+local now = nowMs()
+if mode == 'timer' then
+  if redis.call('ZREM', KEYS[K_TIMERS], ARGV[5]) == 0 then return 0 end
+elseif mode == 'route' then
+  if redis.call('ZADD', KEYS[K_SEEN], 'NX', now, ARGV[5]) == 0 then return 0 end
+  redis.call('ZREMRANGEBYSCORE', KEYS[K_SEEN], '-inf', now - 3600000)
+end
+local cur = redis.call('HMGET', KEYS[K_INST], 's', 'e')
+local status, curExec = cur[1], cur[2]
+if kind == 'start' and curExec ~= ARGV[7] then
+  if status and isLive(status) then return 'REJECT' end
+  if status then dropInstance(id, status) end
+  createRecord({ id = id, exec = ARGV[7], name = ARGV[8], input = ARGV[9], version = ARGV[10], parent = ARGV[11],
+    created = ARGV[12], scheduled = '' })
+  status, curExec = 'Pending', ARGV[7]
+end
+if not status then
+  if mode == 'client' then return redis.error_reply('DT_NOT_FOUND') end
+  return 0
+end
+if target ~= '' and target ~= curExec then return 0 end
+if not isLive(status) then
+  if mode == 'client' then return redis.error_reply('DT_COMPLETED ' .. status) end
+  return 0
+end
+redis.call('RPUSH', KEYS[K_INBOX], event)
+makeReady(id, now)
+return 1
