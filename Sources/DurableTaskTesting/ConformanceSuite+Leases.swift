@@ -25,7 +25,7 @@ extension ConformanceSuite {
                 }
             },
             ConformanceScenario("an expired orchestration lease is recovered and its holder cannot commit") { make in
-                let store = try await make(StoreOptions(leaseTimeout: .milliseconds(400)))
+                let store = try await make(StoreOptions(leaseTimeout: .milliseconds(1500)))
                 try await store.createTaskHub()
                 let client = DurableTaskClient(store: store)
                 let id = try await client.scheduleNewOrchestration(named: "Hello", input: "lease")
@@ -51,7 +51,7 @@ extension ConformanceSuite {
                 try requireEqual(try await store.getInstance(id)?.runtimeStatus, .completed)
             },
             ConformanceScenario("an expired activity lease is redelivered and a duplicate result is dropped") { make in
-                let store = try await make(StoreOptions(leaseTimeout: .milliseconds(400)))
+                let store = try await make(StoreOptions(leaseTimeout: .milliseconds(1500)))
                 try await store.createTaskHub()
                 let client = DurableTaskClient(store: store)
                 let id = try await client.scheduleNewOrchestration(named: "Hello", input: "x")

@@ -50,7 +50,7 @@ extension ConformanceSuite {
             },
             ConformanceScenario("scheduled start waits until its time") { make in
                 try await withHost(make) { host in
-                    let startAt = Date().addingTimeInterval(0.4)
+                    let startAt = Date().addingTimeInterval(1.5)
                     let id = try await host.client.scheduleNewOrchestration(
                         named: "Hello", input: "later", options: .init(startAt: startAt))
                     try await Task.sleep(for: .milliseconds(150))

@@ -97,7 +97,10 @@ struct ReplayEquivalenceTests {
                 for name in ["Chain", "AsyncLetAndGroup", "CatchFailure"] {
                     let done = try await host.runToCompletion(name, instanceId: "fixed-\(name)")
                     let history = try await host.client.getHistory(done.instanceId)
-                    shapes.append(history.map { "\($0.eventId):\($0.kind.typeName)" } + [done.output ?? "nil"])
+                    // Turn boundaries depend on how messages happen to batch; the actions, their
+                    // sequence numbers, the completion and the output must not.
+                    let actions = history.filter { $0.eventId >= 0 }.map { "\($0.eventId):\($0.kind.typeName)" }
+                    shapes.append(actions + [done.output ?? "nil"])
                 }
                 return shapes
             }
