@@ -53,6 +53,12 @@ let package = Package(
         ),
         // Starts private redis-server processes for tests and benchmarks.
         .target(name: "DurableTaskRedisTestSupport"),
+        // A worker process that tests kill with SIGKILL.
+        .executableTarget(
+            name: "durable-test-worker",
+            dependencies: ["DurableTask", "DurableTaskRedis", "DurableTaskTesting", .product(name: "Logging", package: "swift-log")],
+            path: "Sources/DurableTaskTestWorker"
+        ),
         .executableTarget(
             name: "FunctionChaining",
             dependencies: ["DurableTask", .product(name: "Logging", package: "swift-log")],

@@ -151,6 +151,11 @@ public enum TestOrchestrations {
             if state.received >= state.expected { return try PayloadCoding.encode(state.received) }
             try ctx.continueAsNew(input: state, preserveUnprocessedEvents: true)
         }
+        r.addOrchestrator(named: "CallHang") { ctx, _ in
+            // Calls activity "Hang", which tests register as they need (a killed worker hangs in it).
+            let out: String = try await ctx.callActivity(named: "Hang")
+            return try PayloadCoding.encode(out)
+        }
         r.addOrchestrator(named: "CountOnce") { ctx, input in
             let key = try PayloadCoding.decode(String.self, from: input)
             let _: NoValue = try await ctx.callActivity(named: "Count", input: key)

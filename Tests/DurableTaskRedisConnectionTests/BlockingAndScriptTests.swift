@@ -23,7 +23,6 @@ struct BlockingCommandTests {
     @Test func bzpopminAndXreadgroupBlock() async throws {
         try await withServerAndPool { _, pool in
             let blocking = try await pool.makeDedicatedConnection()
-            defer { Task { await blocking.close() } }
 
             let zpop = Task { try await blocking.send(["BZPOPMIN", "timers", "10"]) }
             try await waitUntil("BZPOPMIN is blocked") { try await blockedClients(pool) == 1 }
@@ -38,6 +37,7 @@ struct BlockingCommandTests {
             let id = try await pool.send(["XADD", "events", "*", "kind", "started"])
             let reply = try await read.value
             #expect(reply == .array([.array(["events", .array([.array([id, .array(["kind", "started"])])])])]))
+            await blocking.close()
         }
     }
 }

@@ -7,14 +7,6 @@ enum ConnectionRequest {
     /// Several commands sent back to back; error replies stay `.error` values.
     case pipeline([EncodedCommand], UnsafeContinuation<[RedisValue], any Error>)
 
-    /// Number of replies this request expects.
-    var commandCount: Int {
-        switch self {
-        case .single: return 1
-        case .pipeline(let commands, _): return commands.count
-        }
-    }
-
     /// Resumes the caller with `error`.
     func fail(_ error: RedisError) {
         switch self {

@@ -2,9 +2,10 @@ internal import Logging
 
 /// The loop that runs on a connection's dedicated I/O thread. It owns the hiredis
 /// context: it takes every queued request at once, appends all their commands with
-/// `redisAppendCommandArgv`, then reads the replies in order with `redisGetReply`
-/// (so concurrent callers are pipelined automatically) and resumes each caller as soon
-/// as its replies are in.
+/// `redisAppendCommandArgv`, flushes them and reads the replies in order, resuming each
+/// caller as soon as its replies are in (so concurrent callers are pipelined
+/// automatically). While it waits for replies it also appends requests queued in the
+/// meantime, which keeps the pipeline full under load.
 ///
 /// Not `Sendable`: after being handed to its thread, only that thread touches it.
 final class ConnectionWorker {
@@ -12,6 +13,9 @@ final class ConnectionWorker {
     private let configuration: RedisConfiguration
     private let logger: Logger
     private var context: HiredisContext?
+    private var inFlight = InFlightRequests()
+    /// Scratch buffer for requests picked up while replies are awaited.
+    private var newcomers: [ConnectionRequest] = []
 
     init(queue: RequestQueue, configuration: RedisConfiguration, logger: Logger) {
         self.queue = queue
@@ -33,9 +37,10 @@ final class ConnectionWorker {
 
         var batch: [ConnectionRequest] = []
         batch.reserveCapacity(64)
+        newcomers.reserveCapacity(64)
         while queue.takeAll(into: &batch) {
-            if prepareConnection(&batch) {
-                process(batch)
+            if prepareConnection(&batch), send(batch) {
+                receiveUntilIdle()
             }
             batch.removeAll(keepingCapacity: true)
         }
@@ -46,71 +51,75 @@ final class ConnectionWorker {
         queue.markExited()
     }
 
-    // MARK: - Sending
+    // MARK: - Sending and receiving
 
-    /// Appends every command of the batch, then reads the replies in order.
-    private func process(_ batch: [ConnectionRequest]) {
-        guard let context else { return }
-        for request in batch {
-            let appended: Bool
-            switch request {
-            case .single(let command, _):
-                appended = context.append(command)
-            case .pipeline(let commands, _):
-                appended = commands.allSatisfy { context.append($0) }
-            }
-            if !appended {
-                fail(batch[...], with: RedisError(code: .connectionLost, message: "hiredis could not buffer the command"))
-                disconnect()
-                return
+    /// Appends the commands of `requests` to hiredis' output buffer and marks them in
+    /// flight. Returns `false` if the connection had to be dropped.
+    private func send(_ requests: [ConnectionRequest]) -> Bool {
+        guard let context else {
+            for request in requests { request.fail(RequestQueue.closedError) }
+            return false
+        }
+        var appended = true
+        for request in requests {
+            inFlight.append(request)
+            if appended {
+                switch request {
+                case .single(let command, _):
+                    appended = context.append(command)
+                case .pipeline(let commands, _):
+                    appended = commands.allSatisfy { context.append($0) }
+                }
             }
         }
+        if !appended {
+            connectionBroke(RedisError(code: .connectionLost, message: "hiredis could not buffer the command"))
+        }
+        return appended
+    }
 
-        for index in batch.indices {
-            switch batch[index] {
-            case .single(_, let continuation):
-                switch context.readReply() {
-                case .success(.error(let message)):
-                    continuation.resume(throwing: RedisError.server(message))
-                case .success(let value):
-                    continuation.resume(returning: value)
-                case .failure(let error):
-                    connectionBroke(error, failing: batch[index...])
-                    return
-                }
-            case .pipeline(let commands, let continuation):
-                var values: [RedisValue] = []
-                values.reserveCapacity(commands.count)
-                for _ in commands.indices {
-                    switch context.readReply() {
-                    case .success(let value):
-                        values.append(value)
-                    case .failure(let error):
-                        connectionBroke(error, failing: batch[index...])
-                        return
-                    }
-                }
-                continuation.resume(returning: values)
+    /// Reads replies until nothing is in flight. Before each blocking read it sends any
+    /// requests queued meanwhile, so they travel while earlier replies are awaited.
+    private func receiveUntilIdle() {
+        while !inFlight.isEmpty, let context {
+            switch context.bufferedReply() {
+            case .success(let value?):
+                inFlight.deliver(value)
+                continue
+            case .success(nil):
+                break
+            case .failure(let error):
+                connectionBroke(error)
+                return
+            }
+            if queue.mayHavePending {
+                queue.takeAllNow(into: &newcomers)
+                let sent = send(newcomers)
+                newcomers.removeAll(keepingCapacity: true)
+                if !sent { return }
+            }
+            if let error = context.flush() ?? context.receive() {
+                connectionBroke(error)
+                return
             }
         }
     }
 
-    /// Fails the requests whose replies were not read and drops the connection. The
-    /// failed commands may or may not have run on the server, so they are not retried.
-    private func connectionBroke(_ error: RedisError, failing requests: ArraySlice<ConnectionRequest>) {
+    /// Fails every request in flight and drops the connection. The failed commands may
+    /// or may not have run on the server, so they are not retried.
+    private func connectionBroke(_ error: RedisError) {
         let closing = queue.isClosing
-        let reported = closing ? RequestQueue.closedError : error
         if !closing {
             logger.warning(
                 "redis connection broke with requests in flight",
                 metadata: [
                     "redis.endpoint": "\(configuration.url)",
                     "redis.error": "\(error)",
-                    "redis.failedRequests": "\(requests.count)",
+                    "redis.failedRequests": "\(inFlight.count)",
                 ]
             )
         }
-        fail(requests, with: reported)
+        inFlight.failAll(closing ? RequestQueue.closedError : error)
         disconnect()
     }
 

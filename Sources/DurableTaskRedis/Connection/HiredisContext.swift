@@ -98,6 +98,41 @@ final class HiredisContext {
         return .success(value)
     }
 
+    /// Returns the next reply already received and parsed, or `nil` if the reader has
+    /// no complete reply buffered. Never blocks.
+    @inline(__always)
+    func bufferedReply() -> Result<RedisValue?, RedisError> {
+        var raw: UnsafeMutableRawPointer?
+        guard redisGetReplyFromReader(context, &raw) == REDIS_OK else {
+            return .failure(classifyFailure(errno: 0))
+        }
+        guard let raw else { return .success(nil) }
+        let value = RedisValue(hiredisReply: raw.assumingMemoryBound(to: redisReply.self))
+        freeReplyObject(raw)
+        return .success(value)
+    }
+
+    /// Writes everything appended so far to the socket (blocking until written).
+    @inline(__always)
+    func flush() -> RedisError? {
+        var done: Int32 = 0
+        while done == 0 {
+            if redisBufferWrite(context, &done) != REDIS_OK {
+                return classifyFailure(errno: errno)
+            }
+        }
+        return nil
+    }
+
+    /// Blocks until more bytes arrive from the server and feeds them to the reader.
+    @inline(__always)
+    func receive() -> RedisError? {
+        if redisBufferRead(context) != REDIS_OK {
+            return classifyFailure(errno: errno)
+        }
+        return nil
+    }
+
     /// Sends one command and waits for its reply (used for the connection handshake).
     func command(_ arguments: [String]) -> Result<RedisValue, RedisError> {
         guard append(EncodedCommand(arguments)) else {

@@ -34,7 +34,7 @@ enum IOThread {
             sigemptyset(&signals)
             sigaddset(&signals, SIGPIPE)
             pthread_sigmask(SIG_BLOCK, &signals, nil)
-            _ = pthread_setname_np(pthread_self(), String(box.name.utf8.prefix(15))!)
+            _ = pthread_setname_np(pthread_self(), String(decoding: box.name.utf8.prefix(15), as: UTF8.self))
             box.body()
             return nil
         }, box.toOpaque())

@@ -1,3 +1,4 @@
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -9,7 +10,7 @@ import Musl
 /// thread blocked in a read) and the thread-exit waiters.
 ///
 /// `@unchecked Sendable`: every stored `var` is read and written only while `lock`
-/// is held.
+/// is held; `hasPending` is an atomic.
 final class RequestQueue: @unchecked Sendable {
     private let lock = ConditionLock()
     private var pending: [ConnectionRequest] = []
@@ -18,6 +19,9 @@ final class RequestQueue: @unchecked Sendable {
     private var socket: Int32 = -1
     private var exited = false
     private var exitWaiters: [UnsafeContinuation<Void, Never>] = []
+    /// Mirrors `!pending.isEmpty` (written under the lock) so the I/O thread can check
+    /// for newcomers between replies without taking the lock.
+    private let hasPending = Atomic<Bool>(false)
 
     static let closedError = RedisError(code: .connectionClosed, message: "the connection has been closed")
 
@@ -36,6 +40,7 @@ final class RequestQueue: @unchecked Sendable {
             return
         }
         pending.append(request)
+        hasPending.store(true, ordering: .relaxed)
         let wake = workerWaiting
         workerWaiting = false
         lock.unlock()
@@ -54,6 +59,7 @@ final class RequestQueue: @unchecked Sendable {
         }
         workerWaiting = false
         swap(&pending, &batch)
+        hasPending.store(false, ordering: .relaxed)
         return !closing
     }
 
@@ -62,7 +68,14 @@ final class RequestQueue: @unchecked Sendable {
         lock.withLock {
             batch.append(contentsOf: pending)
             pending.removeAll(keepingCapacity: true)
+            hasPending.store(false, ordering: .relaxed)
         }
+    }
+
+    /// A lock-free hint that requests are queued (may be momentarily stale).
+    @inline(__always)
+    var mayHavePending: Bool {
+        hasPending.load(ordering: .relaxed)
     }
 
     /// Whether `close()` has been requested.
