@@ -22,10 +22,14 @@ if ARGV[3] == '1' then
   redis.call('DEL', KEYS[K_HIST])
   hl = 0
 end
-if nh > 0 then
-  redis.call('RPUSH', KEYS[K_HIST], unpack(ARGV, i, i + nh - 1))
-  hl = hl + nh
+-- RPUSH in chunks: Lua's unpack is limited to a few thousand values.
+local j = i
+while j < i + nh do
+  local last = math.min(j + 999, i + nh - 1)
+  redis.call('RPUSH', KEYS[K_HIST], unpack(ARGV, j, last))
+  j = last + 1
 end
+hl = hl + nh
 i = i + nh
 local function field(v) if v == '\0' then return false end return v end
 local sets = { 'hl', hl, 'ut', ARGV[10] }

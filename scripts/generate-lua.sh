@@ -24,6 +24,19 @@ standalone=" "
     echo '        """#'
     echo "    )"
   done
+  echo ""
+  echo "    /// Every script, for loading them up front."
+  printf "    static let all = ["
+  first=1
+  for f in lua/*.lua; do
+    name=$(basename "$f" .lua)
+    [ "$name" = lib ] && continue
+    camel=$(echo "$name" | awk -F_ '{ printf "%s", $1; for (i = 2; i <= NF; i++) printf "%s", toupper(substr($i,1,1)) substr($i,2) }')
+    [ $first = 1 ] || printf ", "
+    printf "%s" "$camel"
+    first=0
+  done
+  echo "]"
   echo "}"
 } > "$out.tmp"
 # Blank lines must not carry indentation.

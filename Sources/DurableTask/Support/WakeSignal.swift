@@ -1,8 +1,9 @@
 import Synchronization
 
 /// A versioned broadcast signal: waiters sleep until the version moves past the one they saw,
-/// a deadline passes, or their task is cancelled. No polling.
-final class WakeSignal: Sendable {
+/// a deadline passes, or their task is cancelled. No polling. Stores use it to wake their own
+/// waiting loops.
+public final class WakeSignal: Sendable {
     private struct State {
         var version: UInt64 = 0
         var nextWaiter: UInt64 = 0
@@ -11,13 +12,14 @@ final class WakeSignal: Sendable {
 
     private let state = Mutex(State())
 
-    init() {}
+    /// Creates a signal.
+    public init() {}
 
     /// The current version; pass it to ``wait(after:until:)`` to avoid lost wake-ups.
-    var version: UInt64 { state.withLock { $0.version } }
+    public var version: UInt64 { state.withLock { $0.version } }
 
     /// Wakes every waiter.
-    func notifyAll() {
+    public func notifyAll() {
         let waiters = state.withLock { s -> [CheckedContinuation<Void, Never>] in
             s.version &+= 1
             let w = Array(s.waiters.values)
@@ -28,7 +30,7 @@ final class WakeSignal: Sendable {
     }
 
     /// Returns when the version differs from `seen`, at `deadline`, or on cancellation.
-    func wait(after seen: UInt64, until deadline: ContinuousClock.Instant) async {
+    public func wait(after seen: UInt64, until deadline: ContinuousClock.Instant) async {
         await withTaskGroup(of: Void.self) { group in
             group.addTask { await self.waitForNotify(after: seen) }
             group.addTask { try? await Task.sleep(until: deadline, clock: .continuous) }

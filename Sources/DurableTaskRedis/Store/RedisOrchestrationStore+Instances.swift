@@ -56,6 +56,7 @@ extension RedisOrchestrationStore {
 
     public func readHistory(instanceId: String) async throws -> [HistoryEvent] {
         counters.add()
+        historyReads.add()
         let reply = try await pool.send(["LRANGE", keys.history(instanceId), "0", "-1"])
         guard let items = reply.stringArray else { throw DurableTaskError(.storeFailure, "unexpected LRANGE reply: \(reply)") }
         return try items.map { try RedisCodec.decode(HistoryEvent.self, $0 ?? "") }

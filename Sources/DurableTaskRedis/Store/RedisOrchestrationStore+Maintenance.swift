@@ -5,32 +5,56 @@ import Logging
 extension RedisOrchestrationStore {
     /// Fires durable timers and recovers after dead workers, until the task is cancelled.
     ///
-    /// Timers: the loop blocks in `BLPOP` on the partitions' timer wake lists with a timeout equal
-    /// to the next due time, so a timer fires within a few milliseconds of it and a newly added
-    /// earlier timer wakes the loop at once. Recovery (expired leases, instances popped by a worker
-    /// that died before locking them, outbox entries a worker could not deliver) runs once per
-    /// ``Configuration/recoveryInterval``. Every worker runs this loop; scripts make the work idempotent.
+    /// Timers: a watcher blocks in `BLPOP` on the partitions' timer wake lists (every script that
+    /// adds a timer pushes a token) and wakes the timer loop, which otherwise sleeps locally until
+    /// the next due time. Redis wakes blocked clients' timeouts only on its 100 ms tick, so the
+    /// precise wait happens here, and a timer fires within a few milliseconds of its due time.
+    /// Recovery (expired leases, instances popped by a worker that died before locking them,
+    /// outbox entries a worker could not deliver) runs once per ``Configuration/recoveryInterval``.
+    /// Every worker runs this; the scripts make the work idempotent.
     public func runMaintenance() async throws {
+        let wake = WakeSignal()
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { await self.watchTimerWakeups(wake) }
+            group.addTask { await self.timerAndRecoveryLoop(wake) }
+            await group.next()
+            group.cancelAll()
+        }
+    }
+
+    /// Blocks on the timer wake lists and signals `wake` whenever a timer is added.
+    private func watchTimerWakeups(_ wake: WakeSignal) async {
         let wakeKeys = (0..<keys.partitions).map(keys.timerWake)
+        while !Task.isCancelled {
+            do {
+                counters.add()
+                let reply = try await blocking.withConnection { c in
+                    try await c.send(["BLPOP"] + wakeKeys + [configuration.maxBlockingWait.redisSeconds])
+                }
+                if !reply.isNull { wake.notifyAll() }
+            } catch {
+                if Task.isCancelled { break }
+                try? await Task.sleep(for: .milliseconds(200))
+            }
+        }
+    }
+
+    private func timerAndRecoveryLoop(_ wake: WakeSignal) async {
         var lastRecovery = ContinuousClock.now - configuration.recoveryInterval
         while !Task.isCancelled {
             do {
+                let seen = wake.version
                 let nextDue = try await fireDueTimers()
                 if ContinuousClock.now - lastRecovery >= configuration.recoveryInterval {
                     try await recover()
                     lastRecovery = ContinuousClock.now
                 }
-                var wait = min(configuration.maxBlockingWait, configuration.recoveryInterval)
+                var until = lastRecovery + configuration.recoveryInterval
                 if let nextDue {
-                    let untilDue = Duration.milliseconds(Int64(max(0, nextDue.timeIntervalSinceNow) * 1000))
-                    wait = min(wait, untilDue)
+                    let untilDue = Duration.microseconds(Int64(max(0, nextDue.timeIntervalSinceNow) * 1_000_000))
+                    until = min(until, ContinuousClock.now + untilDue)
                 }
-                if wait > .zero {
-                    counters.add()
-                    _ = try await blocking.withConnection { c in
-                        try await c.send(["BLPOP"] + wakeKeys + [wait.redisSeconds])
-                    }
-                }
+                await wake.wait(after: seen, until: until)
             } catch {
                 if Task.isCancelled { break }
                 logger.error("maintenance loop failed; retrying", metadata: ["error": "\(error)"])

@@ -49,6 +49,8 @@ public final class RedisOrchestrationStore: OrchestrationStore {
     /// This store's consumer name in the activity consumer groups.
     let consumer: String
     let counters = RoundTripCounter()
+    /// Full history reads (a worker replaying an instance it does not have cached).
+    public let historyReads = RoundTripCounter()
     let reclaimGate = PeriodicGate()
     /// Activities fetched by one XREADGROUP beyond the one returned (one per stream at most).
     let activityBuffer = Mutex<Deque<ActivityWorkItem>>([])
@@ -124,6 +126,8 @@ public final class RedisOrchestrationStore: OrchestrationStore {
                 throw DurableTaskError(.storeFailure, "creating the task hub failed: \(message)")
             }
         }
+        // Load every script up front (EVALSHA still reloads on NOSCRIPT, e.g. after SCRIPT FLUSH).
+        for script in LuaScripts.all { try await pool.load(script) }
     }
 
     public func deleteTaskHub() async throws {
