@@ -53,6 +53,13 @@ let package = Package(
         ),
         // Starts private redis-server processes for tests and benchmarks.
         .target(name: "DurableTaskRedisTestSupport"),
+        // Connection-layer micro-benchmark (raw hiredis baseline vs RedisConnection); see bench/ConnBench/RESULTS.md.
+        .executableTarget(
+            name: "ConnBench",
+            dependencies: ["CHiredis", "DurableTaskRedis", "DurableTaskRedisTestSupport", .product(name: "Logging", package: "swift-log")],
+            path: "bench/ConnBench",
+            exclude: ["RESULTS.md"]
+        ),
         // A worker process that tests kill with SIGKILL.
         .executableTarget(
             name: "durable-test-worker",

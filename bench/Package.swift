@@ -14,6 +14,8 @@ let package = Package(
             name: "DurableBench",
             dependencies: [
                 .product(name: "DurableTask", package: "durable-swift"),
+                .product(name: "DurableTaskRedis", package: "durable-swift"),
+                .product(name: "DurableTaskRedisTestSupport", package: "durable-swift"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         )

@@ -13,7 +13,7 @@ extension RedisOrchestrationStore {
             if let reclaimed = try await reclaimExpiredActivity() { return reclaimed }
             let remaining = deadline - ContinuousClock.now
             let wait = min(max(remaining, .milliseconds(1)), configuration.maxBlockingWait)
-            counters.add()
+            counters.add(.activity)
             let reply = try await blocking.withConnection { c in
                 try await c.send(["XREADGROUP", "GROUP", "dt", consumer, "COUNT", "1", "BLOCK", String(wait.milliseconds),
                                   "STREAMS"] + streams + Array(repeating: ">", count: streams.count))
@@ -40,7 +40,7 @@ extension RedisOrchestrationStore {
     private func reclaimExpiredActivity() async throws -> ActivityWorkItem? {
         guard reclaimGate.shouldRun(every: configuration.recoveryInterval) else { return nil }
         for p in 0..<keys.partitions {
-            counters.add()
+            counters.add(.activity)
             let reply = try await pool.send(["XAUTOCLAIM", keys.activities(p), "dt", consumer, String(leaseMillis), "0-0", "COUNT", "1"])
             guard let parts = reply.array, parts.count >= 2, let entries = parts[1].array else { continue }
             for e in entries {
@@ -74,14 +74,14 @@ extension RedisOrchestrationStore {
 
     public func completeActivityWorkItem(_ item: ActivityWorkItem, result: HistoryEvent) async throws {
         let id = item.request.instanceId
-        try await run(LuaScripts.completeActivity, instance: id, [
+        try await run(LuaScripts.completeActivity, .activity, instance: id, [
             id, item.lockToken, consumer, String(leaseMillis), try RedisCodec.encode(result), item.request.executionId,
         ])
     }
 
     public func abandonActivityWorkItem(_ item: ActivityWorkItem) async throws {
         // Make it look idle for longer than any lease, so the next XAUTOCLAIM takes it at once.
-        counters.add()
+        counters.add(.activity)
         _ = try await pool.send([
             "XCLAIM", keys.activities(keys.partition(of: item.request.instanceId)), "dt", consumer, "0", item.lockToken,
             "IDLE", String(leaseMillis * 10), "JUSTID",
@@ -91,7 +91,7 @@ extension RedisOrchestrationStore {
 
     public func renewActivityWorkItemLease(_ item: ActivityWorkItem) async throws {
         let id = item.request.instanceId
-        try await run(LuaScripts.renewActivity, instance: id, [item.lockToken, consumer, String(leaseMillis)])
+        try await run(LuaScripts.renewActivity, .activity, instance: id, [item.lockToken, consumer, String(leaseMillis)])
     }
 }
 

@@ -8,7 +8,7 @@ extension RedisOrchestrationStore {
         let startMessage = request.startMessage
         let timerMember = start.scheduledStartTime == nil
             ? "" : try RedisCodec.encode(StoredMessage(nonce: UUID().uuidString, message: startMessage))
-        let reply = try await run(LuaScripts.createInstance, instance: id, name: start.name, [
+        let reply = try await run(LuaScripts.createInstance, .client, instance: id, name: start.name, [
             id, start.executionId, start.name, start.input ?? "", start.version ?? "", start.parent?.instanceId ?? "",
             RedisCodec.millis(request.createdAt), start.scheduledStartTime.map(RedisCodec.millis) ?? "",
             request.reusePolicy.rawValue, try RedisCodec.encode(startMessage.event),
@@ -27,8 +27,16 @@ extension RedisOrchestrationStore {
     /// Runs deliver_message.lua. Returns its reply (1, 0 or "REJECT").
     @discardableResult
     func deliver(_ message: OrchestrationMessage, mode: String, token: String) async throws -> RedisValue {
-        try await run(LuaScripts.deliverMessage, instance: message.instanceId, name: startName(message),
+        try await run(LuaScripts.deliverMessage, Self.category(mode), instance: message.instanceId, name: startName(message),
                       try deliverArguments(message, mode: mode, token: token))
+    }
+
+    static func category(_ mode: String) -> RoundTripCounter.Category {
+        switch mode {
+        case "route": .orchestration
+        case "timer": .maintenance
+        default: .client
+        }
     }
 
     func startName(_ message: OrchestrationMessage) -> String? {
@@ -48,15 +56,15 @@ extension RedisOrchestrationStore {
     }
 
     public func getInstance(_ instanceId: String) async throws -> OrchestrationMetadata? {
-        counters.add()
+        counters.add(.client)
         let reply = try await pool.send(["HMGET", keys.instance(instanceId)] + InstanceFields.names)
         guard let fields = reply.stringArray else { throw DurableTaskError(.storeFailure, "unexpected HMGET reply: \(reply)") }
         return try InstanceFields.metadata(id: instanceId, fields)
     }
 
     public func readHistory(instanceId: String) async throws -> [HistoryEvent] {
-        counters.add()
-        historyReads.add()
+        counters.add(.orchestration)
+        historyReads.add(.orchestration)
         let reply = try await pool.send(["LRANGE", keys.history(instanceId), "0", "-1"])
         guard let items = reply.stringArray else { throw DurableTaskError(.storeFailure, "unexpected LRANGE reply: \(reply)") }
         return try items.map { try RedisCodec.decode(HistoryEvent.self, $0 ?? "") }
@@ -71,13 +79,13 @@ extension RedisOrchestrationStore {
             let remaining = deadline - ContinuousClock.now
             if condition.isSatisfied(by: metadata) || remaining <= .zero || Task.isCancelled { return metadata }
             // Register, then re-check the status the script saw, then block until a change is signalled.
-            let status = try await run(LuaScripts.waitRegister, instance: instanceId, [instanceId])
+            let status = try await run(LuaScripts.waitRegister, .client, instance: instanceId, [instanceId])
             guard let text = status.string, let current = OrchestrationStatus(rawValue: text) else { return nil }
             var probe = metadata
             probe.runtimeStatus = current
             if condition.isSatisfied(by: probe) { continue }
             let wait = min(remaining, configuration.maxBlockingWait)
-            counters.add()
+            counters.add(.client)
             _ = try await blocking.withConnection { c in
                 try await c.send(["BLPOP", keys.waiters(instanceId), wait.redisSeconds])
             }
@@ -86,7 +94,7 @@ extension RedisOrchestrationStore {
 
     public func purgeInstance(_ instanceId: String) async throws -> Bool {
         guard let metadata = try await getInstance(instanceId) else { return false }
-        let reply = try await run(LuaScripts.purgeInstance, instance: instanceId, name: metadata.name, [instanceId])
+        let reply = try await run(LuaScripts.purgeInstance, .client, instance: instanceId, name: metadata.name, [instanceId])
         return reply.int == 1
     }
 
@@ -98,7 +106,7 @@ extension RedisOrchestrationStore {
                 statuses: filter.statuses, createdFrom: filter.createdFrom, createdTo: filter.createdTo,
                 pageSize: 500, continuationToken: token, fetchInputsAndOutputs: false))
             for m in page.instances where m.runtimeStatus.isTerminal {
-                let reply = try await run(LuaScripts.purgeInstance, instance: m.instanceId, name: m.name, [m.instanceId])
+                let reply = try await run(LuaScripts.purgeInstance, .client, instance: m.instanceId, name: m.name, [m.instanceId])
                 purged += reply.int ?? 0
             }
             token = page.continuationToken

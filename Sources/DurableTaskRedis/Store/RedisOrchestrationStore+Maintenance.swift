@@ -27,7 +27,7 @@ extension RedisOrchestrationStore {
         let wakeKeys = (0..<keys.partitions).map(keys.timerWake)
         while !Task.isCancelled {
             do {
-                counters.add()
+                counters.add(.maintenance)
                 let reply = try await blocking.withConnection { c in
                     try await c.send(["BLPOP"] + wakeKeys + [configuration.maxBlockingWait.redisSeconds])
                 }
@@ -66,7 +66,7 @@ extension RedisOrchestrationStore {
     /// Delivers every due timer; returns the next due time, if any.
     func fireDueTimers() async throws -> Date? {
         let now = RedisCodec.millis(Date())
-        counters.add()
+        counters.add(.maintenance)
         let replies = try await pool.pipeline((0..<keys.partitions).map {
             ["ZRANGEBYSCORE", keys.timers($0), "-inf", now, "LIMIT", "0", "256"]
         })
@@ -79,7 +79,7 @@ extension RedisOrchestrationStore {
                 try await deliver(message, mode: "timer", token: member)
             }
         }
-        counters.add()
+        counters.add(.maintenance)
         let heads = try await pool.pipeline((0..<keys.partitions).map { ["ZRANGE", keys.timers($0), "0", "0", "WITHSCORES"] })
         let due = heads.compactMap { $0.stringArray?.last.flatMap { $0 }.flatMap(Double.init) }.min()
         return due.map { Date(timeIntervalSince1970: $0 / 1000) }
@@ -88,12 +88,12 @@ extension RedisOrchestrationStore {
     /// Requeues expired leases and stale ready entries, and redelivers stale outbox entries.
     public func recover() async throws {
         for p in 0..<keys.partitions {
-            counters.add()
+            counters.add(.maintenance)
             _ = try await pool.eval(
                 LuaScripts.recoverPartition, keys: [keys.ready(p), keys.queued(p), keys.leases(p)],
                 arguments: [String(leaseMillis), "100"])
             let cutoff = Int64(Date().timeIntervalSince1970 * 1000) - leaseMillis
-            counters.add()
+            counters.add(.maintenance)
             let reply = try await pool.send(["XRANGE", keys.outbox(p), "-", "\(cutoff)", "COUNT", "100"])
             var entries: [(partition: Int, entryId: String, message: OrchestrationMessage)] = []
             for e in reply.array ?? [] {

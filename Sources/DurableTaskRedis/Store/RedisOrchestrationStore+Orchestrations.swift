@@ -9,7 +9,7 @@ extension RedisOrchestrationStore {
             try Task.checkCancellation()
             let remaining = deadline - ContinuousClock.now
             let wait = min(max(remaining, .milliseconds(1)), configuration.maxBlockingWait)
-            counters.add()
+            counters.add(.orchestration)
             let reply = try await blocking.withConnection { c in
                 try await c.send(["BLPOP"] + readyKeys + [wait.redisSeconds])
             }
@@ -24,7 +24,7 @@ extension RedisOrchestrationStore {
     /// Leases an instance popped from a ready list; `nil` if there is nothing to do after all.
     func lock(_ id: String) async throws -> OrchestrationWorkItem? {
         let token = UUID().uuidString
-        let reply = try await run(LuaScripts.lockOrchestration, instance: id, [
+        let reply = try await run(LuaScripts.lockOrchestration, .orchestration, instance: id, [
             id, token, String(leaseMillis), String(configuration.maxMessagesPerWorkItem),
         ])
         guard let parts = reply.array else { return nil }
@@ -65,7 +65,7 @@ extension RedisOrchestrationStore {
             args.append(message.instanceId)
             args.append(try RedisCodec.encode(message))
         }
-        let reply = try await run(LuaScripts.completeOrchestration, instance: id, args)
+        let reply = try await run(LuaScripts.completeOrchestration, .orchestration, instance: id, args)
         guard !result.messages.isEmpty else { return }
         // Deliver the outbox entries now; the maintenance loop redelivers them if this process dies first.
         let entryIds = reply.stringArray?.compactMap { $0 } ?? []
@@ -91,11 +91,11 @@ extension RedisOrchestrationStore {
         }
         var byPartition: [Int: [String]] = [:]
         for entry in entries { byPartition[entry.partition, default: []].append(entry.entryId) }
-        counters.add()
+        counters.add(.orchestration)
         _ = try await pool.pipeline(byPartition.map { ["XDEL", keys.outbox($0.key)] + $0.value })
     }
 
     public func abandonOrchestrationWorkItem(_ item: OrchestrationWorkItem) async throws {
-        try await run(LuaScripts.abandonOrchestration, instance: item.instanceId, [item.instanceId, item.lockToken])
+        try await run(LuaScripts.abandonOrchestration, .orchestration, instance: item.instanceId, [item.instanceId, item.lockToken])
     }
 }

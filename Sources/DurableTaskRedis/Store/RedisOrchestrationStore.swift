@@ -49,7 +49,7 @@ public final class RedisOrchestrationStore: OrchestrationStore {
     /// This store's consumer name in the activity consumer groups.
     let consumer: String
     let counters = RoundTripCounter()
-    /// Full history reads (a worker replaying an instance it does not have cached).
+    /// Full history reads (a worker replaying an instance it does not have cached), under `.orchestration`.
     public let historyReads = RoundTripCounter()
     let reclaimGate = PeriodicGate()
     /// Activities fetched by one XREADGROUP beyond the one returned (one per stream at most).
@@ -84,10 +84,13 @@ public final class RedisOrchestrationStore: OrchestrationStore {
 
     var leaseMillis: Int64 { configuration.leaseTimeout.milliseconds }
 
-    /// Runs an instance script, translating `DT_*` errors into ``DurableTaskError``s.
+    /// Runs an instance script (counted under `category`), translating `DT_*` errors into ``DurableTaskError``s.
     @discardableResult
-    func run(_ script: RedisScript, instance id: String, name: String? = nil, _ arguments: [String]) async throws -> RedisValue {
-        counters.add()
+    func run(
+        _ script: RedisScript, _ category: RoundTripCounter.Category, instance id: String, name: String? = nil,
+        _ arguments: [String]
+    ) async throws -> RedisValue {
+        counters.add(category)
         do {
             return try await pool.eval(script, keys: keys.instanceKeys(id, name: name), arguments: arguments)
         } catch let error as RedisError {
