@@ -109,7 +109,11 @@ public final class OrchestrationRunner: @unchecked Sendable {
         let c = context
         switch event.kind {
         case .orchestratorStarted:
+            // Only the clock moves; nothing becomes runnable, so there is nothing to drain.
             c.currentUtcDateTime = event.timestamp
+            return
+        case .orchestratorCompleted:
+            return
         case .executionStarted(let started):
             start(started, at: event.timestamp)
         case .taskScheduled(let name, _, _):
@@ -160,7 +164,7 @@ public final class OrchestrationRunner: @unchecked Sendable {
             let queued = suspendedQueue
             suspendedQueue = []
             for e in queued { apply(e) }
-        case .executionCompleted, .continueAsNew, .orchestratorCompleted:
+        case .executionCompleted, .continueAsNew:
             break
         }
         executor.drain()
