@@ -10,9 +10,7 @@ struct RedisConformanceTests {
     @Test(arguments: ConformanceSuite.scenarios)
     func scenario(_ scenario: ConformanceScenario) async throws {
         try await withRedisStores { _, makeStore in
-            try await scenario.run { options in
-                try await makeStore(StoreOptionsLike(leaseTimeout: options.leaseTimeout))
-            }
+            try await scenario.run { options in try await makeStore(options) }
         }
     }
 }

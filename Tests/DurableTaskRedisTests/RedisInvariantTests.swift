@@ -10,6 +10,13 @@ import Testing
 /// (Invariants 2, 3 and 6 are also covered by the conformance suite, which runs on Redis.)
 @Suite("Redis store invariants", .serialized, .timeLimit(.minutes(5)))
 struct RedisInvariantTests {
+    /// Reads one numeric field of an `INFO` section.
+    static func info(_ raw: RedisConnection, _ section: String, _ field: String) async throws -> Int {
+        let text = try await raw.send(["INFO", section]).string ?? ""
+        return text.split(separator: "\r\n").first { $0.hasPrefix("\(field):") }
+            .flatMap { Int($0.split(separator: ":")[1]) } ?? 0
+    }
+
     static func commandCalls(_ raw: RedisConnection, _ command: String) async throws -> Int {
         let info = try await raw.send(["INFO", "commandstats"]).string ?? ""
         guard let line = info.split(separator: "\r\n").first(where: { $0.hasPrefix("cmdstat_\(command):") }),
@@ -62,14 +69,10 @@ struct RedisInvariantTests {
                 _ = try await host.runToCompletion("Hello", input: "warm")
                 // Idle for one second: count what the worker sends.
                 try await Task.sleep(for: .milliseconds(200))
-                let before = try await raw.send(["INFO", "stats"]).string ?? ""
+                let before = try await Self.info(raw, "stats", "total_commands_processed")
                 try await Task.sleep(for: .seconds(1))
-                let after = try await raw.send(["INFO", "stats"]).string ?? ""
-                func processed(_ info: String) -> Int {
-                    info.split(separator: "\r\n").first { $0.hasPrefix("total_commands_processed:") }
-                        .flatMap { Int($0.split(separator: ":")[1]) } ?? 0
-                }
-                let idleCommands = processed(after) - processed(before) - 1
+                let after = try await Self.info(raw, "stats", "total_commands_processed")
+                let idleCommands = after - before - 1
                 // Blocking reads time out once per second per loop; recovery runs once per second.
                 #expect(idleCommands < 40, "an idle worker sent \(idleCommands) commands in one second")
                 // Wake-up: an event raised to a waiting instance completes it within milliseconds.
@@ -106,11 +109,7 @@ struct RedisInvariantTests {
             defer { Task { await store.close() } }
             let raw = try await RedisConnection.connect(configuration: try RedisConfiguration(url: server.url), logger: quietLogger)
             defer { Task { await raw.close() } }
-            func usedMemory() async throws -> Int {
-                let info = try await raw.send(["INFO", "memory"]).string ?? ""
-                return info.split(separator: "\r\n").first { $0.hasPrefix("used_memory:") }
-                    .flatMap { Int($0.split(separator: ":")[1]) } ?? 0
-            }
+            func usedMemory() async throws -> Int { try await Self.info(raw, "memory", "used_memory") }
             try await TestHost.run(store: store, register: { r in
                 r.addOrchestrator(named: "Generations") { ctx, input in
                     let state = try PayloadCoding.decode([Int].self, from: input)  // [generation, target]

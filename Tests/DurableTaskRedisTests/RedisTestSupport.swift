@@ -1,6 +1,7 @@
 import DurableTask
 import DurableTaskRedis
 import DurableTaskRedisTestSupport
+import DurableTaskTesting
 import Foundation
 import Logging
 
@@ -11,7 +12,7 @@ let quietLogger = Logger(label: "DurableTaskRedisTests", factory: { _ in SwiftLo
 func withRedisStores<T>(
     _ options: RedisServerProcess.Options = .init(),
     partitions: Int = 3,
-    _ body: (RedisServerProcess, @escaping @Sendable (StoreOptionsLike) async throws -> RedisOrchestrationStore) async throws -> T
+    _ body: (RedisServerProcess, @escaping @Sendable (StoreOptions) async throws -> RedisOrchestrationStore) async throws -> T
 ) async throws -> T {
     try await withRedisServer(options) { server in
         let opened = OpenedStores()
@@ -28,11 +29,6 @@ func withRedisStores<T>(
             return store
         }
     }
-}
-
-/// The subset of conformance store options the Redis factory needs.
-struct StoreOptionsLike: Sendable {
-    var leaseTimeout: Duration = .seconds(30)
 }
 
 actor OpenedStores {

@@ -100,22 +100,36 @@ public final class DurableTaskWorker: Service {
 
     private var shouldStop: Bool { stopping.load(ordering: .relaxed) || Task.isCancelled }
 
-    // MARK: Orchestrations
-
-    private func orchestrationLoop() async {
+    /// Leases work until shutdown and runs each item. Lease failures (store down) are logged
+    /// and retried after a short pause; the lease call itself blocks until work arrives.
+    private func dispatchLoop<Item: Sendable>(
+        _ what: String, lease: () async throws -> Item?, run: (Item) async -> Void
+    ) async {
         while !shouldStop {
             do {
-                guard let item = try await store.lockNextOrchestrationWorkItem(timeout: configuration.lockWaitTimeout) else {
-                    continue
-                }
-                await runTurn(item)
+                guard let item = try await lease() else { continue }
+                await run(item)
             } catch {
                 if shouldStop { break }
-                logger.error("leasing orchestration work failed", metadata: [LogKeys.error: "\(error)"])
+                logger.error("leasing \(what) work failed", metadata: [LogKeys.error: "\(error)"])
                 try? await Task.sleep(for: .milliseconds(100))
             }
         }
     }
+
+    private func orchestrationLoop() async {
+        await dispatchLoop("orchestration", lease: {
+            try await store.lockNextOrchestrationWorkItem(timeout: configuration.lockWaitTimeout)
+        }, run: runTurn)
+    }
+
+    private func activityLoop() async {
+        await dispatchLoop("activity", lease: {
+            try await store.lockNextActivityWorkItem(timeout: configuration.lockWaitTimeout)
+        }, run: runActivity)
+    }
+
+    // MARK: Orchestrations
 
     /// Runs and commits one turn.
     func runTurn(_ item: OrchestrationWorkItem) async {
@@ -147,21 +161,6 @@ public final class DurableTaskWorker: Service {
     }
 
     // MARK: Activities
-
-    private func activityLoop() async {
-        while !shouldStop {
-            do {
-                guard let item = try await store.lockNextActivityWorkItem(timeout: configuration.lockWaitTimeout) else {
-                    continue
-                }
-                await runActivity(item)
-            } catch {
-                if shouldStop { break }
-                logger.error("leasing activity work failed", metadata: [LogKeys.error: "\(error)"])
-                try? await Task.sleep(for: .milliseconds(100))
-            }
-        }
-    }
 
     /// Runs one activity, renewing its lease while it runs, and commits its result.
     func runActivity(_ item: ActivityWorkItem) async {
