@@ -40,6 +40,15 @@ extension RedisOrchestrationStore {
     }
 
     public func completeOrchestrationWorkItem(_ item: OrchestrationWorkItem, result: OrchestrationTurnResult) async throws {
+        let entryIds = try await commit(item, result: result)
+        guard !result.messages.isEmpty else { return }
+        // Deliver the outbox entries now; the maintenance loop redelivers them if this process dies first.
+        let partition = keys.partition(of: item.instanceId)
+        try await route(zip(entryIds, result.messages).map { (partition, $0.0, $0.1) })
+    }
+
+    /// Runs complete_orchestration.lua; returns the IDs of the outbox entries it wrote.
+    func commit(_ item: OrchestrationWorkItem, result: OrchestrationTurnResult) async throws -> [String] {
         let id = item.instanceId
         let none = "\0"
         var args: [String] = [
@@ -66,11 +75,7 @@ extension RedisOrchestrationStore {
             args.append(try RedisCodec.encode(message))
         }
         let reply = try await run(LuaScripts.completeOrchestration, .orchestration, instance: id, args)
-        guard !result.messages.isEmpty else { return }
-        // Deliver the outbox entries now; the maintenance loop redelivers them if this process dies first.
-        let entryIds = reply.stringArray?.compactMap { $0 } ?? []
-        let partition = keys.partition(of: id)
-        try await route(zip(entryIds, result.messages).map { (partition, $0.0, $0.1) })
+        return reply.stringArray?.compactMap { $0 } ?? []
     }
 
     /// Delivers outbox entries to their instances (deduplicated by entry ID), answers rejected

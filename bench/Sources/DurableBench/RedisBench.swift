@@ -70,6 +70,18 @@ enum RedisBench {
                 worker.stop()
                 group.cancelAll()
             }
+            if CommandLine.arguments.contains("--trace") {
+                for i in 0..<5 {
+                    let t0 = Date()
+                    let id = try await client.scheduleNewOrchestration(Hello.self, input: "t\(i)")
+                    let done = try await client.waitForInstanceCompletion(id, timeout: .seconds(10))
+                    let t1 = Date()
+                    let h = try await client.getHistory(id)
+                    print("trace: total \(Int(t1.timeIntervalSince(t0) * 1e6)) µs; updated \(Int(done.lastUpdatedAt.timeIntervalSince(t0) * 1e6))")
+                    for e in h { print("   \(Int(e.timestamp.timeIntervalSince(t0) * 1e6)) µs \(e.kind.typeName)") }
+                }
+                return
+            }
             // 1. Hello, sequential.
             let n = quick ? 300 : 3_000
             var latency = Samples()
