@@ -1254,14 +1254,21 @@ enum LuaScripts {
           redis.call('ZADD', KEYS[K_NAME], a.created, a.id)
         end
 
-        -- wait_register.lua: register a client waiting for an instance's next status change.
+        -- wait_register.lua: read an instance's state and, unless it already satisfies the caller's
+        -- condition, register the caller as waiting for its next status change.
         -- KEYS: the instance layout of lib.lua.
-        -- ARGV: 1 instance ID
-        -- Returns: the current status, or nil when the instance does not exist (nothing registered).
+        -- ARGV: 1 condition: 'started' (status is not Pending) or 'completed' (status is terminal),
+        --       then the instance hash fields to return
+        -- Returns: nil when the instance does not exist; else { 1 | 0 (satisfied or registered), field values... }
         local status = redis.call('HGET', KEYS[K_INST], 's')
         if not status then return nil end
-        redis.call('HINCRBY', KEYS[K_INST], 'w', 1)
-        return status
+        local satisfied
+        if ARGV[1] == 'started' then satisfied = status ~= 'Pending' else satisfied = not isLive(status) end
+        if not satisfied then redis.call('HINCRBY', KEYS[K_INST], 'w', 1) end
+        local out = { satisfied and 1 or 0 }
+        local values = redis.call('HMGET', KEYS[K_INST], unpack(ARGV, 2))
+        for i = 1, #values do out[#out + 1] = values[i] end
+        return out
         """#
     )
 

@@ -74,16 +74,17 @@ extension RedisOrchestrationStore {
         -> OrchestrationMetadata?
     {
         let deadline = ContinuousClock.now + timeout
+        let conditionName = condition == .started ? "started" : "completed"
         while true {
-            guard let metadata = try await getInstance(instanceId) else { return nil }
+            // One script reads the state and, if the condition does not hold yet, registers this
+            // waiter; the next status change pushes a token to w:<id>.
+            let reply = try await run(
+                LuaScripts.waitRegister, .client, instance: instanceId, [conditionName] + InstanceFields.names)
+            guard let parts = reply.array, let satisfied = parts.first?.int,
+                let metadata = try InstanceFields.metadata(id: instanceId, parts.dropFirst().map(\.string))
+            else { return nil }
             let remaining = deadline - ContinuousClock.now
-            if condition.isSatisfied(by: metadata) || remaining <= .zero || Task.isCancelled { return metadata }
-            // Register, then re-check the status the script saw, then block until a change is signalled.
-            let status = try await run(LuaScripts.waitRegister, .client, instance: instanceId, [instanceId])
-            guard let text = status.string, let current = OrchestrationStatus(rawValue: text) else { return nil }
-            var probe = metadata
-            probe.runtimeStatus = current
-            if condition.isSatisfied(by: probe) { continue }
+            if satisfied == 1 || remaining <= .zero || Task.isCancelled { return metadata }
             let wait = min(remaining, configuration.maxBlockingWait)
             counters.add(.client)
             _ = try await blocking.withConnection { c in
