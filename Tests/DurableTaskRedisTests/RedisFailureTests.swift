@@ -78,6 +78,12 @@ struct RedisFailureTests {
                 #expect(try await raw.send(["SCRIPT", "FLUSH"]) == .status("OK"))
                 await raw.close()
                 #expect(try await host.runToCompletion("Hello", input: "b").output(as: String.self) == "Hello b!")
+                // Pipelined paths (outbox routing, timer delivery) reload scripts too.
+                try await adminSend(server.url, ["SCRIPT", "FLUSH"])
+                let parent = try await host.runToCompletion("Parent", input: "Chain")
+                #expect(try parent.output(as: String.self) == "Hello Tokyo!,Hello Seattle!,Hello London!")
+                try await adminSend(server.url, ["SCRIPT", "FLUSH"])
+                #expect(try await host.runToCompletion("Timer", input: 50).runtimeStatus == .completed)
             }
         }
     }
@@ -145,6 +151,14 @@ struct RedisFailureTests {
             #expect(try await b.getInstance(sameId)?.output == "\"Hello from beta!\"", "deleting alpha must leave beta intact")
         }
     }
+}
+
+/// Sends one admin command on a short-lived connection.
+@discardableResult
+func adminSend(_ url: String, _ command: [String]) async throws -> RedisValue {
+    let connection = try await RedisConnection.connect(configuration: try RedisConfiguration(url: url), logger: quietLogger)
+    defer { Task { await connection.close() } }
+    return try await connection.send(command)
 }
 
 /// Retries an operation that may hit a dropped connection, for up to 5 seconds.

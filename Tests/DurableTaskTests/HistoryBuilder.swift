@@ -45,8 +45,3 @@ struct RunnerDriver {
 
     func event(_ kind: HistoryEvent.Kind) -> HistoryEvent { HistoryEvent(timestamp: clock, kind: kind) }
 }
-
-extension OrchestratorAction {
-    /// The action without its payload timestamps, for comparisons.
-    var shape: String { summary }
-}

@@ -1,11 +1,8 @@
 /// Logger metadata keys and metric names, in one place.
 enum LogKeys {
     static let instanceId = "durabletask.instance_id"
-    static let executionId = "durabletask.execution_id"
     static let taskId = "durabletask.task_id"
     static let activity = "durabletask.activity"
-    static let orchestrator = "durabletask.orchestrator"
-    static let worker = "durabletask.worker_id"
     static let error = "durabletask.error"
 }
 

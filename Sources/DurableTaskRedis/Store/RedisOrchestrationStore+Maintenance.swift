@@ -70,15 +70,17 @@ extension RedisOrchestrationStore {
         let replies = try await pool.pipeline((0..<keys.partitions).map {
             ["ZRANGEBYSCORE", keys.timers($0), "-inf", now, "LIMIT", "0", "256"]
         })
+        var calls: [(instance: String, name: String?, arguments: [String])] = []
         for (p, reply) in replies.enumerated() {
             for member in reply.stringArray?.compactMap({ $0 }) ?? [] {
-                let stored = try RedisCodec.decode(StoredMessage.self, member)
-                var message = stored.message
+                var message = try RedisCodec.decode(StoredMessage.self, member).message
                 message.deliverAt = nil
                 guard keys.partition(of: message.instanceId) == p else { continue }
-                try await deliver(message, mode: "timer", token: member)
+                calls.append((message.instanceId, startName(message), try deliverArguments(message, mode: "timer", token: member)))
             }
         }
+        // Every due timer in one pipelined round trip; each delivery is its own atomic script.
+        for result in try await runPipelined(LuaScripts.deliverMessage, .maintenance, calls) { _ = try result.get() }
         counters.add(.maintenance)
         let heads = try await pool.pipeline((0..<keys.partitions).map { ["ZRANGE", keys.timers($0), "0", "0", "WITHSCORES"] })
         let due = heads.compactMap { $0.stringArray?.last.flatMap { $0 }.flatMap(Double.init) }.min()

@@ -82,9 +82,14 @@ extension RedisOrchestrationStore {
     /// sub-orchestration starts, and removes the entries.
     func route(_ entries: [(partition: Int, entryId: String, message: OrchestrationMessage)]) async throws {
         guard !entries.isEmpty else { return }
+        // One pipelined round trip delivers every entry (each call is its own atomic script).
+        let calls = try entries.map { entry in
+            (instance: entry.message.instanceId, name: startName(entry.message),
+             arguments: try deliverArguments(entry.message, mode: "route", token: "\(entry.partition)-\(entry.entryId)"))
+        }
         var rejections: [OrchestrationMessage] = []
-        for entry in entries {
-            let reply = try await deliver(entry.message, mode: "route", token: "\(entry.partition)-\(entry.entryId)")
+        for (entry, result) in zip(entries, try await runPipelined(LuaScripts.deliverMessage, .orchestration, calls)) {
+            let reply = try result.get()
             if reply.string == "REJECT", case .executionStarted(let start) = entry.message.event.kind,
                 let failure = OrchestrationMessage.subOrchestrationRejected(start, at: Date())
             {

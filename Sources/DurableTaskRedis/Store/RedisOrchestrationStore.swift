@@ -98,6 +98,36 @@ public final class RedisOrchestrationStore: OrchestrationStore {
         }
     }
 
+    /// Runs many instance-script calls in one pipeline (one round trip). Calls that meet
+    /// NOSCRIPT (after a SCRIPT FLUSH) are retried one by one, which reloads the script.
+    /// Returns each call's reply or error.
+    func runPipelined(
+        _ script: RedisScript, _ category: RoundTripCounter.Category, _ calls: [(instance: String, name: String?, arguments: [String])]
+    ) async throws -> [Result<RedisValue, any Error>] {
+        guard !calls.isEmpty else { return [] }
+        counters.add(category)
+        let commands = calls.map { call -> [String] in
+            let k = keys.instanceKeys(call.instance, name: call.name)
+            return ["EVALSHA", script.sha1, String(k.count)] + k + call.arguments
+        }
+        let replies = try await pool.pipeline(commands)
+        var results: [Result<RedisValue, any Error>] = []
+        for (call, reply) in zip(calls, replies) {
+            if let message = reply.errorMessage {
+                if message.hasPrefix("NOSCRIPT") {
+                    do {
+                        results.append(.success(try await run(script, category, instance: call.instance, name: call.name, call.arguments)))
+                    } catch { results.append(.failure(error)) }
+                } else {
+                    results.append(.failure(Self.translate(RedisError(code: .serverError, message: message), instance: call.instance)))
+                }
+            } else {
+                results.append(.success(reply))
+            }
+        }
+        return results
+    }
+
     static func translate(_ error: RedisError, instance id: String) -> any Error {
         // Script errors arrive as "ERR DT_CODE detail" (Redis adds the generic prefix).
         var words = error.message.split(separator: " ", maxSplits: 2).map(String.init)
