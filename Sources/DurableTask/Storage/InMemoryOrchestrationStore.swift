@@ -50,6 +50,8 @@ public final class InMemoryOrchestrationStore: OrchestrationStore {
         var instances: [String: InstanceRecord] = [:]
         var ready = Deque<String>()
         var readySet = Set<String>()
+        /// Instances that hold (or held, until checked) a lease; keeps lease expiry O(leased), not O(instances).
+        var leased = Set<String>()
         var timers = Heap<TimerEntry>()
         var activities = Deque<(ActivityRequest, Int)>()
         var activityLeases: [String: ActivityLease] = [:]
@@ -192,6 +194,7 @@ public final class InMemoryOrchestrationStore: OrchestrationStore {
                     let count = min(record.inbox.count, configuration.maxMessagesPerWorkItem)
                     let token = UUID().uuidString
                     record.lease = Lease(token: token, expiresAt: now + configuration.leaseTimeout, messageCount: count)
+                    s.leased.insert(id)
                     s.instances[id] = record
                     let item = OrchestrationWorkItem(
                         instanceId: id, executionId: record.metadata.executionId, messages: Array(record.inbox.prefix(count)),
@@ -361,9 +364,14 @@ public final class InMemoryOrchestrationStore: OrchestrationStore {
     }
 
     private func expireOrchestrationLeases(in s: inout State, now: ContinuousClock.Instant) {
-        for (id, record) in s.instances {
-            guard let lease = record.lease, lease.expiresAt <= now else { continue }
+        for id in s.leased {
+            guard let lease = s.instances[id]?.lease else {
+                s.leased.remove(id)  // released, replaced or purged
+                continue
+            }
+            guard lease.expiresAt <= now else { continue }
             s.instances[id]?.lease = nil
+            s.leased.remove(id)
             markReady(id, in: &s)
         }
     }
@@ -375,8 +383,8 @@ public final class InMemoryOrchestrationStore: OrchestrationStore {
             let delay = max(0, due.timeIntervalSinceNow)
             wake = ContinuousClock.now + .nanoseconds(Int64(delay * 1e9))
         }
-        for record in s.instances.values {
-            if let lease = record.lease { wake = min(wake ?? lease.expiresAt, lease.expiresAt) }
+        for id in s.leased {
+            if let lease = s.instances[id]?.lease { wake = min(wake ?? lease.expiresAt, lease.expiresAt) }
         }
         return wake
     }
