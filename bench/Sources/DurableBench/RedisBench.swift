@@ -40,17 +40,19 @@ enum RedisBench {
     static func run(quick: Bool) async throws {
         var logger = Logger(label: "bench")
         logger.logLevel = .critical
-        let server = try await RedisServerProcess.start(.init(unixSocket: false, appendOnly: true))
+        let unix = CommandLine.arguments.contains("--unix")
+        let server = try await RedisServerProcess.start(.init(unixSocket: unix, appendOnly: true))
         defer { server.stop() }
-        let fsync = try await configGet(server.url, "appendfsync", logger)
-        print("\n## Redis store (release build; redis-server \(try await redisVersion(server.url, logger)), AOF on, appendfsync \(fsync), TCP loopback)\n")
+        let url = unix ? server.unixSocketURL! : server.url
+        let fsync = try await configGet(url, "appendfsync", logger)
+        print("\n## Redis store (release build; redis-server \(try await redisVersion(url, logger)), AOF on, appendfsync \(fsync), \(unix ? "unix socket" : "TCP loopback"))\n")
 
         // The floor: sequential EVALSHA of a small script on one connection.
-        let floor = try await evalshaFloor(server.url, calls: quick ? 2_000 : 20_000, logger)
+        let floor = try await evalshaFloor(url, calls: quick ? 2_000 : 20_000, logger)
 
         let configuration = RedisOrchestrationStore.Configuration(taskHub: "bench", partitions: 4)
-        let workerStore = try await RedisOrchestrationStore.connect(url: server.url, configuration: configuration, poolSize: 2, logger: logger)
-        let clientStore = try await RedisOrchestrationStore.connect(url: server.url, configuration: configuration, poolSize: 2, logger: logger)
+        let workerStore = try await RedisOrchestrationStore.connect(url: url, configuration: configuration, poolSize: 2, logger: logger)
+        let clientStore = try await RedisOrchestrationStore.connect(url: url, configuration: configuration, poolSize: 2, logger: logger)
         try await workerStore.createTaskHub()
         var registry = TaskRegistry()
         registry.addOrchestrator(Hello())
