@@ -342,7 +342,9 @@ enum LuaScripts {
         --       A, A activities as 6 fields each (execution ID, task ID, name, input, attempt, instance ID);
         --       T, T timers as 2 fields each (due ms, member);
         --       O, O outbox messages as 2 fields each (target instance ID, message JSON).
-        -- Returns: { outbox entry ID... }
+        -- Returns: { next ready instance ID of this partition or false, outbox entry ID... }
+        --   The next ID is popped from `ready` for the same worker to lock at once (its `queued` entry
+        --   stays, so recovery requeues it if that worker dies first).
         -- Errors: 'DT_LEASE_LOST' when the token does not hold a live lease (nothing is changed).
         local id, token = ARGV[1], ARGV[2]
         local now = nowMs()
@@ -396,7 +398,7 @@ enum LuaScripts {
           redis.call('LTRIM', KEYS[K_TWAKE], -16, -1)
         end
         local no = tonumber(ARGV[i]); i = i + 1
-        local ids = {}
+        local ids = { false }
         for _ = 1, no do
           ids[#ids + 1] = redis.call('XADD', KEYS[K_OUTBOX], '*', 'd', ARGV[i], 'm', ARGV[i + 1])
           i = i + 2
@@ -407,6 +409,7 @@ enum LuaScripts {
           makeReady(id, now)
         end
         if status ~= oldStatus then notifyWaiters() end
+        ids[1] = redis.call('LPOP', KEYS[K_READY])
         return ids
         """#
     )

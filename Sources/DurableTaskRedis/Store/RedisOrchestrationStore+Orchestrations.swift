@@ -1,5 +1,7 @@
 public import DurableTask
+import DequeModule
 import Foundation
+import Synchronization
 
 extension RedisOrchestrationStore {
     public func lockNextOrchestrationWorkItem(timeout: Duration) async throws -> OrchestrationWorkItem? {
@@ -7,6 +9,10 @@ extension RedisOrchestrationStore {
         let readyKeys = (0..<keys.partitions).map(keys.ready)
         while true {
             try Task.checkCancellation()
+            // An instance the last commit popped for us: lock it without waiting.
+            while let next = handoff.withLock({ $0.popFirst() }) {
+                if let item = try await lock(next) { return item }
+            }
             let remaining = deadline - ContinuousClock.now
             let wait = min(max(remaining, .milliseconds(1)), configuration.maxBlockingWait)
             counters.add(.orchestration)
@@ -75,7 +81,11 @@ extension RedisOrchestrationStore {
             args.append(try RedisCodec.encode(message))
         }
         let reply = try await run(LuaScripts.completeOrchestration, .orchestration, instance: id, args)
-        return reply.stringArray?.compactMap { $0 } ?? []
+        let parts = reply.stringArray ?? []
+        if let next = parts.first ?? nil {
+            handoff.withLock { $0.append(next) }
+        }
+        return parts.dropFirst().compactMap { $0 }
     }
 
     /// Delivers outbox entries to their instances (deduplicated by entry ID), answers rejected

@@ -52,6 +52,8 @@ public final class RedisOrchestrationStore: OrchestrationStore {
     /// Full history reads (a worker replaying an instance it does not have cached), under `.orchestration`.
     public let historyReads = RoundTripCounter()
     let reclaimGate = PeriodicGate()
+    /// Instance IDs popped from `ready` by this store's commits, to lock next without a blocking read.
+    let handoff = Mutex<Deque<String>>([])
     /// Activities fetched by one XREADGROUP beyond the one returned (one per stream at most).
     let activityBuffer = Mutex<Deque<ActivityWorkItem>>([])
 
@@ -78,6 +80,16 @@ public final class RedisOrchestrationStore: OrchestrationStore {
 
     /// Closes every connection.
     public func close() async {
+        // Instances popped for this store but never locked go back to their ready lists now,
+        // rather than waiting for lease-timeout recovery.
+        let leftovers = handoff.withLock { h -> [String] in
+            let all = Array(h)
+            h.removeAll()
+            return all
+        }
+        if !leftovers.isEmpty {
+            _ = try? await pool.pipeline(leftovers.map { ["RPUSH", keys.ready(keys.partition(of: $0)), $0] })
+        }
         await blocking.closeAll()
         await pool.close()
     }
