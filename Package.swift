@@ -78,7 +78,10 @@ let package = Package(
         ),
         .testTarget(
             name: "DurableTaskTests",
-            dependencies: ["DurableTask", "DurableTaskTesting"]
+            dependencies: [
+                "DurableTask", "DurableTaskTesting", .product(name: "MetricsTestKit", package: "swift-metrics"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
         ),
         .testTarget(
             name: "DurableTaskRedisConnectionTests",

@@ -7,13 +7,21 @@ enum LogKeys {
 }
 
 /// Metric names (swift-metrics).
-enum MetricNames {
-    static let dispatchLatency = "durabletask.dispatch.latency"
-    static let turnDuration = "durabletask.orchestration.turn.duration"
-    static let activityDuration = "durabletask.activity.duration"
-    static let failures = "durabletask.failures"
-    static let replays = "durabletask.orchestration.replays"
-    static let cacheHits = "durabletask.orchestration.cache_hits"
-    static let turns = "durabletask.orchestration.turns"
-    static let activities = "durabletask.activity.executions"
+public enum MetricNames {
+    /// The `dispatchLatency` metric.
+    public static let dispatchLatency = "durabletask.dispatch.latency"
+    /// The `turnDuration` metric.
+    public static let turnDuration = "durabletask.orchestration.turn.duration"
+    /// The `activityDuration` metric.
+    public static let activityDuration = "durabletask.activity.duration"
+    /// The `failures` metric.
+    public static let failures = "durabletask.failures"
+    /// The `replays` metric.
+    public static let replays = "durabletask.orchestration.replays"
+    /// The `cacheHits` metric.
+    public static let cacheHits = "durabletask.orchestration.cache_hits"
+    /// The `turns` metric.
+    public static let turns = "durabletask.orchestration.turns"
+    /// The `activities` metric.
+    public static let activities = "durabletask.activity.executions"
 }

@@ -1,6 +1,6 @@
 public import Foundation
 public import Logging
-import Metrics
+public import Metrics
 public import ServiceLifecycle
 import Synchronization
 
@@ -46,13 +46,15 @@ public final class DurableTaskWorker: Service {
     private let processor: OrchestrationTurnProcessor
     private let cache: RunnerCache
     private let stopping = Atomic<Bool>(false)
-    private let metrics = WorkerMetrics()
+    private let metrics: WorkerMetrics
 
     /// Creates a worker.
+    /// - Parameter metricsFactory: where metrics go; the process-wide `MetricsSystem.factory` by default.
     public init(
         store: any OrchestrationStore, registry: TaskRegistry, configuration: Configuration = Configuration(),
-        logger: Logger = Logger(label: "durabletask.worker")
+        logger: Logger = Logger(label: "durabletask.worker"), metricsFactory: (any MetricsFactory)? = nil
     ) {
+        self.metrics = WorkerMetrics(factory: metricsFactory ?? MetricsSystem.factory)
         self.store = store
         self.registry = registry
         self.configuration = configuration
@@ -142,16 +144,19 @@ public final class DurableTaskWorker: Service {
             output = try await processor.process(item, cached: cache.take(item.instanceId)) {
                 try await store.readHistory(instanceId: item.instanceId)
             }
-            try await store.completeOrchestrationWorkItem(item, result: output!.result)
+            // Cache before committing: once the commit releases the lease, the next turn may start
+            // at once on another loop. If the commit fails, the runner's history length no longer
+            // matches the store, so the next turn discards it and replays.
             if let runner = output!.runner { cache.put(runner) }
+            try await store.completeOrchestrationWorkItem(item, result: output!.result)
             metrics.turns.increment()
             if output!.path == .cached { metrics.cacheHits.increment() } else { metrics.replays.increment() }
             if output!.result.status == .failed { metrics.orchestrationFailures.increment() }
         } catch let error as DurableTaskError where error.code == .leaseLost {
-            output?.runner?.abandon()
+            if let runner = output?.runner { cache.remove(runner) }
             logger.warning("orchestration turn not committed: lease lost", metadata: [LogKeys.instanceId: .string(item.instanceId)])
         } catch {
-            output?.runner?.abandon()
+            if let runner = output?.runner { cache.remove(runner) }
             logger.error("orchestration turn failed; releasing the work item", metadata: [
                 LogKeys.instanceId: .string(item.instanceId), LogKeys.error: "\(error)",
             ])
@@ -237,17 +242,29 @@ public final class DurableTaskWorker: Service {
     }
 }
 
-/// The worker's swift-metrics instruments.
+/// The worker's swift-metrics instruments (names in `MetricNames`).
 struct WorkerMetrics: Sendable {
-    let dispatchLatency = Metrics.Timer(label: MetricNames.dispatchLatency)
-    let turnDuration = Metrics.Timer(label: MetricNames.turnDuration)
-    let activityDuration = Metrics.Timer(label: MetricNames.activityDuration)
-    let turns = Counter(label: MetricNames.turns)
-    let activities = Counter(label: MetricNames.activities)
-    let replays = Counter(label: MetricNames.replays)
-    let cacheHits = Counter(label: MetricNames.cacheHits)
-    let orchestrationFailures = Counter(label: MetricNames.failures, dimensions: [("kind", "orchestration")])
-    let activityFailures = Counter(label: MetricNames.failures, dimensions: [("kind", "activity")])
+    let dispatchLatency: Metrics.Timer
+    let turnDuration: Metrics.Timer
+    let activityDuration: Metrics.Timer
+    let turns: Counter
+    let activities: Counter
+    let replays: Counter
+    let cacheHits: Counter
+    let orchestrationFailures: Counter
+    let activityFailures: Counter
+
+    init(factory: any MetricsFactory) {
+        dispatchLatency = Metrics.Timer(label: MetricNames.dispatchLatency, dimensions: [], factory: factory)
+        turnDuration = Metrics.Timer(label: MetricNames.turnDuration, dimensions: [], factory: factory)
+        activityDuration = Metrics.Timer(label: MetricNames.activityDuration, dimensions: [], factory: factory)
+        turns = Counter(label: MetricNames.turns, dimensions: [], factory: factory)
+        activities = Counter(label: MetricNames.activities, dimensions: [], factory: factory)
+        replays = Counter(label: MetricNames.replays, dimensions: [], factory: factory)
+        cacheHits = Counter(label: MetricNames.cacheHits, dimensions: [], factory: factory)
+        orchestrationFailures = Counter(label: MetricNames.failures, dimensions: [("kind", "orchestration")], factory: factory)
+        activityFailures = Counter(label: MetricNames.failures, dimensions: [("kind", "activity")], factory: factory)
+    }
 }
 
 extension Duration {

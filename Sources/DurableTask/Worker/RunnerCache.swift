@@ -45,6 +45,17 @@ final class RunnerCache: Sendable {
         for r in evicted { r.abandon() }
     }
 
+    /// Removes and abandons `runner` if it is still cached. If another turn took it meanwhile,
+    /// that turn owns it (and discards it when its history length does not match the store).
+    func remove(_ runner: OrchestrationRunner) {
+        let removed = state.withLock { s -> Bool in
+            guard s.entries[runner.instanceId]?.runner === runner else { return false }
+            s.entries.removeValue(forKey: runner.instanceId)
+            return true
+        }
+        if removed { runner.abandon() }
+    }
+
     /// Abandons every cached runner.
     func removeAll() {
         let all = state.withLock { s -> [OrchestrationRunner] in
