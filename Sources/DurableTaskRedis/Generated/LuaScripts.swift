@@ -214,10 +214,14 @@ enum LuaScripts {
         end
 
         -- complete_activity.lua: apply an activity result exactly once.
-        -- KEYS: the instance layout of lib.lua.
+        -- KEYS: the instance layout of lib.lua, plus KEYS[24]: the completing worker's wake list in this
+        --       partition (`wake:<consumer>`), which gets a token when the instance is leased to it.
         -- ARGV: 1 instance ID, 2 stream entry ID, 3 consumer name, 4 lease duration ms, 5 result event JSON,
-        --       6 execution ID that scheduled the activity
-        -- Returns: 1 applied, 0 dropped (the instance moved on to another execution or finished)
+        --       6 execution ID that scheduled the activity, 7 orchestration lease token ('' = do not lease),
+        --       8 orchestration lease duration ms, 9 max messages
+        -- Returns: 0 dropped (the instance moved on to another execution or finished), 1 applied, or, when
+        --          the instance was not leased and a token was given, the instance leased to the caller:
+        --          { execution ID, history length, message count, message JSON... } (as lock_orchestration).
         -- Errors: 'DT_LEASE_LOST' when the entry is not pending for this consumer within its lease
         --         (already completed, or reclaimed by another worker): the duplicate is dropped.
         local id, entry, consumer = ARGV[1], ARGV[2], ARGV[3]
@@ -231,8 +235,26 @@ enum LuaScripts {
         local f = redis.call('HMGET', KEYS[K_INST], 's', 'e')
         if not f[1] or f[2] ~= ARGV[6] or not isLive(f[1]) then return 0 end
         redis.call('RPUSH', KEYS[K_INBOX], ARGV[5])
-        makeReady(id, now)
-        return 1
+        if ARGV[7] == '' or isLeased(now) then
+          makeReady(id, now)
+          return 1
+        end
+        -- Lease the instance to the caller at once: its turn can run without a pop and a lock.
+        local n = redis.call('LLEN', KEYS[K_INBOX])
+        local max = tonumber(ARGV[9])
+        if n > max then n = max end
+        local expiry = now + tonumber(ARGV[8])
+        redis.call('HSET', KEYS[K_INST], 'lt', ARGV[7], 'lx', expiry, 'lc', n)
+        redis.call('ZADD', KEYS[K_LEASES], expiry, id)
+        local hl = redis.call('HGET', KEYS[K_INST], 'hl')
+        local out = { f[2], tonumber(hl or '0'), n }
+        local msgs = redis.call('LRANGE', KEYS[K_INBOX], 0, n - 1)
+        for i = 1, #msgs do out[#out + 1] = msgs[i] end
+        -- Wake one of the caller's blocked orchestration loops to take the leased turn.
+        redis.call('RPUSH', KEYS[24], '1')
+        redis.call('LTRIM', KEYS[24], -64, -1)
+        redis.call('PEXPIRE', KEYS[24], 60000)
+        return out
         """#
     )
     /// `lua/complete_orchestration.lua`.

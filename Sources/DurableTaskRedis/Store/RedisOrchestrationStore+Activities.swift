@@ -74,9 +74,17 @@ extension RedisOrchestrationStore {
 
     public func completeActivityWorkItem(_ item: ActivityWorkItem, result: HistoryEvent) async throws {
         let id = item.request.instanceId
-        try await run(LuaScripts.completeActivity, .activity, instance: id, [
+        let token = UUID().uuidString
+        let wake = keys.consumerWake(keys.partition(of: id), consumer)
+        let reply = try await run(LuaScripts.completeActivity, .activity, instance: id, extraKeys: [wake], [
             id, item.lockToken, consumer, String(leaseMillis), try RedisCodec.encode(result), item.request.executionId,
+            token, String(leaseMillis), String(configuration.maxMessagesPerWorkItem),
         ])
+        // The script leased the instance to us: hand its turn to this store's next lock call.
+        if reply.array != nil, let leased = try workItem(id: id, token: token, reply: reply) {
+            handoff.withLock { $0.append(.leased(leased)) }
+            handoffSignal.notifyAll()
+        }
     }
 
     public func abandonActivityWorkItem(_ item: ActivityWorkItem) async throws {

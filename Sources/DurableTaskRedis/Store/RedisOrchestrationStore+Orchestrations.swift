@@ -6,20 +6,34 @@ import Synchronization
 extension RedisOrchestrationStore {
     public func lockNextOrchestrationWorkItem(timeout: Duration) async throws -> OrchestrationWorkItem? {
         let deadline = ContinuousClock.now + timeout
+        // Ready lists, then this store's wake lists (a token: an activity completion leased us a turn).
         let readyKeys = (0..<keys.partitions).map(keys.ready)
+        let wakeKeys = (0..<keys.partitions).map { keys.consumerWake($0, consumer) }
         while true {
             try Task.checkCancellation()
             // An instance the last commit popped for us: lock it without waiting.
             while let next = handoff.withLock({ $0.popFirst() }) {
-                if let item = try await lock(next) { return item }
+                switch next {
+                case .leased(let item): return item
+                case .ready(let id): if let item = try await lock(id) { return item }
+                }
             }
             let remaining = deadline - ContinuousClock.now
             let wait = min(max(remaining, .milliseconds(1)), configuration.maxBlockingWait)
             counters.add(.orchestration)
             let reply = try await blocking.withConnection { c in
-                try await c.send(["BLPOP"] + readyKeys + [wait.redisSeconds])
+                try await c.send(["BLPOP"] + readyKeys + wakeKeys + [wait.redisSeconds])
             }
-            if let pair = reply.array, pair.count == 2, let id = pair[1].string {
+            if let pair = reply.array, pair.count == 2, let key = pair[0].string, let id = pair[1].string {
+                if wakeKeys.contains(key) {
+                    // The script that leased us a turn woke us, possibly before its reply reached
+                    // this process and the turn entered the handoff: wait for that (bounded).
+                    let seen = handoffSignal.version
+                    if handoff.withLock({ $0.isEmpty }) {
+                        await handoffSignal.wait(after: seen, until: .now + .milliseconds(20))
+                    }
+                    continue
+                }
                 if let item = try await lock(id) { return item }
                 continue
             }
@@ -33,6 +47,11 @@ extension RedisOrchestrationStore {
         let reply = try await run(LuaScripts.lockOrchestration, .orchestration, instance: id, [
             id, token, String(leaseMillis), String(configuration.maxMessagesPerWorkItem),
         ])
+        return try workItem(id: id, token: token, reply: reply)
+    }
+
+    /// Parses a lease reply `{ execution ID, history length, count, message JSON... }`.
+    func workItem(id: String, token: String, reply: RedisValue) throws -> OrchestrationWorkItem? {
         guard let parts = reply.array else { return nil }
         guard parts.count >= 3, let exec = parts[0].string, let length = parts[1].int, let count = parts[2].int,
             parts.count == 3 + count
@@ -83,7 +102,7 @@ extension RedisOrchestrationStore {
         let reply = try await run(LuaScripts.completeOrchestration, .orchestration, instance: id, args)
         let parts = reply.stringArray ?? []
         if let next = parts.first ?? nil {
-            handoff.withLock { $0.append(next) }
+            handoff.withLock { $0.append(.ready(next)) }
         }
         return parts.dropFirst().compactMap { $0 }
     }

@@ -52,8 +52,17 @@ public final class RedisOrchestrationStore: OrchestrationStore {
     /// Full history reads (a worker replaying an instance it does not have cached), under `.orchestration`.
     public let historyReads = RoundTripCounter()
     let reclaimGate = PeriodicGate()
-    /// Instance IDs popped from `ready` by this store's commits, to lock next without a blocking read.
-    let handoff = Mutex<Deque<String>>([])
+    /// Work this store's own scripts took for it: instance IDs popped from `ready` by a commit (to
+    /// lock next without a blocking read) and instances leased by an activity completion.
+    let handoff = Mutex<Deque<Handoff>>([])
+
+    /// Signals appends to `handoff`.
+    let handoffSignal = WakeSignal()
+
+    enum Handoff: Sendable {
+        case ready(String)
+        case leased(OrchestrationWorkItem)
+    }
     /// Activities fetched by one XREADGROUP beyond the one returned (one per stream at most).
     let activityBuffer = Mutex<Deque<ActivityWorkItem>>([])
 
@@ -82,13 +91,16 @@ public final class RedisOrchestrationStore: OrchestrationStore {
     public func close() async {
         // Instances popped for this store but never locked go back to their ready lists now,
         // rather than waiting for lease-timeout recovery.
-        let leftovers = handoff.withLock { h -> [String] in
+        let leftovers = handoff.withLock { h -> [Handoff] in
             let all = Array(h)
             h.removeAll()
             return all
         }
-        if !leftovers.isEmpty {
-            _ = try? await pool.pipeline(leftovers.map { ["RPUSH", keys.ready(keys.partition(of: $0)), $0] })
+        for leftover in leftovers {
+            switch leftover {
+            case .ready(let id): _ = try? await pool.send(["RPUSH", keys.ready(keys.partition(of: id)), id])
+            case .leased(let item): try? await abandonOrchestrationWorkItem(item)
+            }
         }
         await blocking.closeAll()
         await pool.close()
@@ -100,11 +112,11 @@ public final class RedisOrchestrationStore: OrchestrationStore {
     @discardableResult
     func run(
         _ script: RedisScript, _ category: RoundTripCounter.Category, instance id: String, name: String? = nil,
-        _ arguments: [String]
+        extraKeys: [String] = [], _ arguments: [String]
     ) async throws -> RedisValue {
         counters.add(category)
         do {
-            return try await pool.eval(script, keys: keys.instanceKeys(id, name: name), arguments: arguments)
+            return try await pool.eval(script, keys: keys.instanceKeys(id, name: name) + extraKeys, arguments: arguments)
         } catch let error as RedisError {
             throw Self.translate(error, instance: id)
         }
