@@ -25,16 +25,7 @@ if ARGV[7] == '' or isLeased(now) then
   return 1
 end
 -- Lease the instance to the caller at once: its turn can run without a pop and a lock.
-local n = redis.call('LLEN', KEYS[K_INBOX])
-local max = tonumber(ARGV[9])
-if n > max then n = max end
-local expiry = now + tonumber(ARGV[8])
-redis.call('HSET', KEYS[K_INST], 'lt', ARGV[7], 'lx', expiry, 'lc', n)
-redis.call('ZADD', KEYS[K_LEASES], expiry, id)
-local hl = redis.call('HGET', KEYS[K_INST], 'hl')
-local out = { f[2], tonumber(hl or '0'), n }
-local msgs = redis.call('LRANGE', KEYS[K_INBOX], 0, n - 1)
-for i = 1, #msgs do out[#out + 1] = msgs[i] end
+local out = leaseInstance(id, ARGV[7], tonumber(ARGV[8]), tonumber(ARGV[9]), now)
 -- Wake one of the caller's blocked orchestration loops to take the leased turn.
 redis.call('RPUSH', KEYS[24], '1')
 redis.call('LTRIM', KEYS[24], -64, -1)

@@ -92,3 +92,19 @@ local function createRecord(a)
   redis.call('ZADD', KEYS[K_IDS], 0, a.id)
   redis.call('ZADD', KEYS[K_NAME], a.created, a.id)
 end
+
+-- Leases the instance to `token` for up to `max` inbox messages and returns the work item
+-- { execution ID, history length, message count, message JSON... }, or nil if the inbox is empty.
+local function leaseInstance(id, token, leaseMs, max, now)
+  local n = redis.call('LLEN', KEYS[K_INBOX])
+  if n == 0 then return nil end
+  if n > max then n = max end
+  local expiry = now + leaseMs
+  redis.call('HSET', KEYS[K_INST], 'lt', token, 'lx', expiry, 'lc', n)
+  redis.call('ZADD', KEYS[K_LEASES], expiry, id)
+  local f = redis.call('HMGET', KEYS[K_INST], 'e', 'hl')
+  local out = { f[1] or '', tonumber(f[2] or '0'), n }
+  local msgs = redis.call('LRANGE', KEYS[K_INBOX], 0, n - 1)
+  for i = 1, #msgs do out[#out + 1] = msgs[i] end
+  return out
+end

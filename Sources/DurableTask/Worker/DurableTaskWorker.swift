@@ -139,24 +139,25 @@ public final class DurableTaskWorker: Service {
         if let oldest = item.messages.map(\.event.timestamp).min() {
             metrics.dispatchLatency.recordNanoseconds(Int64(max(0, -oldest.timeIntervalSinceNow) * 1e9))
         }
-        var output: OrchestrationTurnProcessor.Output?
+        var runner: OrchestrationRunner?
         do {
-            output = try await processor.process(item, cached: cache.take(item.instanceId)) {
+            let output = try await processor.process(item, cached: cache.take(item.instanceId)) {
                 try await store.readHistory(instanceId: item.instanceId)
             }
+            runner = output.runner
             // Cache before committing: once the commit releases the lease, the next turn may start
             // at once on another loop. If the commit fails, the runner's history length no longer
             // matches the store, so the next turn discards it and replays.
-            if let runner = output!.runner { cache.put(runner) }
-            try await store.completeOrchestrationWorkItem(item, result: output!.result)
+            if let runner { cache.put(runner) }
+            try await store.completeOrchestrationWorkItem(item, result: output.result)
             metrics.turns.increment()
-            if output!.path == .cached { metrics.cacheHits.increment() } else { metrics.replays.increment() }
-            if output!.result.status == .failed { metrics.orchestrationFailures.increment() }
+            if output.path == .cached { metrics.cacheHits.increment() } else { metrics.replays.increment() }
+            if output.result.status == .failed { metrics.orchestrationFailures.increment() }
         } catch let error as DurableTaskError where error.code == .leaseLost {
-            if let runner = output?.runner { cache.remove(runner) }
+            if let runner { cache.remove(runner) }
             logger.warning("orchestration turn not committed: lease lost", metadata: [LogKeys.instanceId: .string(item.instanceId)])
         } catch {
-            if let runner = output?.runner { cache.remove(runner) }
+            if let runner { cache.remove(runner) }
             logger.error("orchestration turn failed; releasing the work item", metadata: [
                 LogKeys.instanceId: .string(item.instanceId), LogKeys.error: "\(error)",
             ])

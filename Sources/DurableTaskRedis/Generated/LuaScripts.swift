@@ -101,6 +101,22 @@ enum LuaScripts {
           redis.call('ZADD', KEYS[K_NAME], a.created, a.id)
         end
 
+        -- Leases the instance to `token` for up to `max` inbox messages and returns the work item
+        -- { execution ID, history length, message count, message JSON... }, or nil if the inbox is empty.
+        local function leaseInstance(id, token, leaseMs, max, now)
+          local n = redis.call('LLEN', KEYS[K_INBOX])
+          if n == 0 then return nil end
+          if n > max then n = max end
+          local expiry = now + leaseMs
+          redis.call('HSET', KEYS[K_INST], 'lt', token, 'lx', expiry, 'lc', n)
+          redis.call('ZADD', KEYS[K_LEASES], expiry, id)
+          local f = redis.call('HMGET', KEYS[K_INST], 'e', 'hl')
+          local out = { f[1] or '', tonumber(f[2] or '0'), n }
+          local msgs = redis.call('LRANGE', KEYS[K_INBOX], 0, n - 1)
+          for i = 1, #msgs do out[#out + 1] = msgs[i] end
+          return out
+        end
+
         -- abandon_orchestration.lua: release a lease without consuming messages.
         -- KEYS: the instance layout of lib.lua.
         -- ARGV: 1 instance ID, 2 lease token
@@ -213,6 +229,22 @@ enum LuaScripts {
           redis.call('ZADD', KEYS[K_NAME], a.created, a.id)
         end
 
+        -- Leases the instance to `token` for up to `max` inbox messages and returns the work item
+        -- { execution ID, history length, message count, message JSON... }, or nil if the inbox is empty.
+        local function leaseInstance(id, token, leaseMs, max, now)
+          local n = redis.call('LLEN', KEYS[K_INBOX])
+          if n == 0 then return nil end
+          if n > max then n = max end
+          local expiry = now + leaseMs
+          redis.call('HSET', KEYS[K_INST], 'lt', token, 'lx', expiry, 'lc', n)
+          redis.call('ZADD', KEYS[K_LEASES], expiry, id)
+          local f = redis.call('HMGET', KEYS[K_INST], 'e', 'hl')
+          local out = { f[1] or '', tonumber(f[2] or '0'), n }
+          local msgs = redis.call('LRANGE', KEYS[K_INBOX], 0, n - 1)
+          for i = 1, #msgs do out[#out + 1] = msgs[i] end
+          return out
+        end
+
         -- complete_activity.lua: apply an activity result exactly once.
         -- KEYS: the instance layout of lib.lua, plus KEYS[24]: the completing worker's wake list in this
         --       partition (`wake:<consumer>`), which gets a token when the instance is leased to it.
@@ -240,16 +272,7 @@ enum LuaScripts {
           return 1
         end
         -- Lease the instance to the caller at once: its turn can run without a pop and a lock.
-        local n = redis.call('LLEN', KEYS[K_INBOX])
-        local max = tonumber(ARGV[9])
-        if n > max then n = max end
-        local expiry = now + tonumber(ARGV[8])
-        redis.call('HSET', KEYS[K_INST], 'lt', ARGV[7], 'lx', expiry, 'lc', n)
-        redis.call('ZADD', KEYS[K_LEASES], expiry, id)
-        local hl = redis.call('HGET', KEYS[K_INST], 'hl')
-        local out = { f[2], tonumber(hl or '0'), n }
-        local msgs = redis.call('LRANGE', KEYS[K_INBOX], 0, n - 1)
-        for i = 1, #msgs do out[#out + 1] = msgs[i] end
+        local out = leaseInstance(id, ARGV[7], tonumber(ARGV[8]), tonumber(ARGV[9]), now)
         -- Wake one of the caller's blocked orchestration loops to take the leased turn.
         redis.call('RPUSH', KEYS[24], '1')
         redis.call('LTRIM', KEYS[24], -64, -1)
@@ -353,6 +376,22 @@ enum LuaScripts {
           redis.call('ZADD', KEYS[K_CREATED], a.created, a.id)
           redis.call('ZADD', KEYS[K_IDS], 0, a.id)
           redis.call('ZADD', KEYS[K_NAME], a.created, a.id)
+        end
+
+        -- Leases the instance to `token` for up to `max` inbox messages and returns the work item
+        -- { execution ID, history length, message count, message JSON... }, or nil if the inbox is empty.
+        local function leaseInstance(id, token, leaseMs, max, now)
+          local n = redis.call('LLEN', KEYS[K_INBOX])
+          if n == 0 then return nil end
+          if n > max then n = max end
+          local expiry = now + leaseMs
+          redis.call('HSET', KEYS[K_INST], 'lt', token, 'lx', expiry, 'lc', n)
+          redis.call('ZADD', KEYS[K_LEASES], expiry, id)
+          local f = redis.call('HMGET', KEYS[K_INST], 'e', 'hl')
+          local out = { f[1] or '', tonumber(f[2] or '0'), n }
+          local msgs = redis.call('LRANGE', KEYS[K_INBOX], 0, n - 1)
+          for i = 1, #msgs do out[#out + 1] = msgs[i] end
+          return out
         end
 
         -- complete_orchestration.lua: commit one orchestration turn, all or nothing.
@@ -533,6 +572,22 @@ enum LuaScripts {
           redis.call('ZADD', KEYS[K_NAME], a.created, a.id)
         end
 
+        -- Leases the instance to `token` for up to `max` inbox messages and returns the work item
+        -- { execution ID, history length, message count, message JSON... }, or nil if the inbox is empty.
+        local function leaseInstance(id, token, leaseMs, max, now)
+          local n = redis.call('LLEN', KEYS[K_INBOX])
+          if n == 0 then return nil end
+          if n > max then n = max end
+          local expiry = now + leaseMs
+          redis.call('HSET', KEYS[K_INST], 'lt', token, 'lx', expiry, 'lc', n)
+          redis.call('ZADD', KEYS[K_LEASES], expiry, id)
+          local f = redis.call('HMGET', KEYS[K_INST], 'e', 'hl')
+          local out = { f[1] or '', tonumber(f[2] or '0'), n }
+          local msgs = redis.call('LRANGE', KEYS[K_INBOX], 0, n - 1)
+          for i = 1, #msgs do out[#out + 1] = msgs[i] end
+          return out
+        end
+
         -- create_instance.lua: create an instance atomically under the reuse policy; optional signal-with-start.
         -- KEYS: the instance layout of lib.lua (KEYS[13] is the index of the new orchestrator name).
         -- ARGV: 1 instance ID, 2 execution ID, 3 name, 4 input ('' = none), 5 version, 6 parent ID,
@@ -667,6 +722,22 @@ enum LuaScripts {
           redis.call('ZADD', KEYS[K_CREATED], a.created, a.id)
           redis.call('ZADD', KEYS[K_IDS], 0, a.id)
           redis.call('ZADD', KEYS[K_NAME], a.created, a.id)
+        end
+
+        -- Leases the instance to `token` for up to `max` inbox messages and returns the work item
+        -- { execution ID, history length, message count, message JSON... }, or nil if the inbox is empty.
+        local function leaseInstance(id, token, leaseMs, max, now)
+          local n = redis.call('LLEN', KEYS[K_INBOX])
+          if n == 0 then return nil end
+          if n > max then n = max end
+          local expiry = now + leaseMs
+          redis.call('HSET', KEYS[K_INST], 'lt', token, 'lx', expiry, 'lc', n)
+          redis.call('ZADD', KEYS[K_LEASES], expiry, id)
+          local f = redis.call('HMGET', KEYS[K_INST], 'e', 'hl')
+          local out = { f[1] or '', tonumber(f[2] or '0'), n }
+          local msgs = redis.call('LRANGE', KEYS[K_INBOX], 0, n - 1)
+          for i = 1, #msgs do out[#out + 1] = msgs[i] end
+          return out
         end
 
         -- deliver_message.lua: put one message into an instance's inbox.
@@ -809,6 +880,22 @@ enum LuaScripts {
           redis.call('ZADD', KEYS[K_NAME], a.created, a.id)
         end
 
+        -- Leases the instance to `token` for up to `max` inbox messages and returns the work item
+        -- { execution ID, history length, message count, message JSON... }, or nil if the inbox is empty.
+        local function leaseInstance(id, token, leaseMs, max, now)
+          local n = redis.call('LLEN', KEYS[K_INBOX])
+          if n == 0 then return nil end
+          if n > max then n = max end
+          local expiry = now + leaseMs
+          redis.call('HSET', KEYS[K_INST], 'lt', token, 'lx', expiry, 'lc', n)
+          redis.call('ZADD', KEYS[K_LEASES], expiry, id)
+          local f = redis.call('HMGET', KEYS[K_INST], 'e', 'hl')
+          local out = { f[1] or '', tonumber(f[2] or '0'), n }
+          local msgs = redis.call('LRANGE', KEYS[K_INBOX], 0, n - 1)
+          for i = 1, #msgs do out[#out + 1] = msgs[i] end
+          return out
+        end
+
         -- lock_orchestration.lua: lease an instance that a worker popped from `ready`.
         -- KEYS: the instance layout of lib.lua.
         -- ARGV: 1 instance ID, 2 lease token, 3 lease duration ms, 4 max messages
@@ -817,20 +904,10 @@ enum LuaScripts {
         local id, token = ARGV[1], ARGV[2]
         local now = nowMs()
         redis.call('ZREM', KEYS[K_QUEUED], id)
-        local f = redis.call('HMGET', KEYS[K_INST], 's', 'e', 'hl', 'lx')
+        local f = redis.call('HMGET', KEYS[K_INST], 's', 'lx')
         if not f[1] then return nil end
-        if f[4] and tonumber(f[4]) > now then return nil end
-        local n = redis.call('LLEN', KEYS[K_INBOX])
-        if n == 0 then return nil end
-        local max = tonumber(ARGV[4])
-        if n > max then n = max end
-        local expiry = now + tonumber(ARGV[3])
-        redis.call('HSET', KEYS[K_INST], 'lt', token, 'lx', expiry, 'lc', n)
-        redis.call('ZADD', KEYS[K_LEASES], expiry, id)
-        local out = { f[2] or '', tonumber(f[3] or '0'), n }
-        local msgs = redis.call('LRANGE', KEYS[K_INBOX], 0, n - 1)
-        for i = 1, #msgs do out[#out + 1] = msgs[i] end
-        return out
+        if f[2] and tonumber(f[2]) > now then return nil end
+        return leaseInstance(id, token, tonumber(ARGV[3]), tonumber(ARGV[4]), now)
         """#
     )
     /// `lua/purge_instance.lua`.
@@ -929,6 +1006,22 @@ enum LuaScripts {
           redis.call('ZADD', KEYS[K_CREATED], a.created, a.id)
           redis.call('ZADD', KEYS[K_IDS], 0, a.id)
           redis.call('ZADD', KEYS[K_NAME], a.created, a.id)
+        end
+
+        -- Leases the instance to `token` for up to `max` inbox messages and returns the work item
+        -- { execution ID, history length, message count, message JSON... }, or nil if the inbox is empty.
+        local function leaseInstance(id, token, leaseMs, max, now)
+          local n = redis.call('LLEN', KEYS[K_INBOX])
+          if n == 0 then return nil end
+          if n > max then n = max end
+          local expiry = now + leaseMs
+          redis.call('HSET', KEYS[K_INST], 'lt', token, 'lx', expiry, 'lc', n)
+          redis.call('ZADD', KEYS[K_LEASES], expiry, id)
+          local f = redis.call('HMGET', KEYS[K_INST], 'e', 'hl')
+          local out = { f[1] or '', tonumber(f[2] or '0'), n }
+          local msgs = redis.call('LRANGE', KEYS[K_INBOX], 0, n - 1)
+          for i = 1, #msgs do out[#out + 1] = msgs[i] end
+          return out
         end
 
         -- purge_instance.lua: delete a finished instance with its history and index entries.
@@ -1044,6 +1137,22 @@ enum LuaScripts {
           redis.call('ZADD', KEYS[K_CREATED], a.created, a.id)
           redis.call('ZADD', KEYS[K_IDS], 0, a.id)
           redis.call('ZADD', KEYS[K_NAME], a.created, a.id)
+        end
+
+        -- Leases the instance to `token` for up to `max` inbox messages and returns the work item
+        -- { execution ID, history length, message count, message JSON... }, or nil if the inbox is empty.
+        local function leaseInstance(id, token, leaseMs, max, now)
+          local n = redis.call('LLEN', KEYS[K_INBOX])
+          if n == 0 then return nil end
+          if n > max then n = max end
+          local expiry = now + leaseMs
+          redis.call('HSET', KEYS[K_INST], 'lt', token, 'lx', expiry, 'lc', n)
+          redis.call('ZADD', KEYS[K_LEASES], expiry, id)
+          local f = redis.call('HMGET', KEYS[K_INST], 'e', 'hl')
+          local out = { f[1] or '', tonumber(f[2] or '0'), n }
+          local msgs = redis.call('LRANGE', KEYS[K_INBOX], 0, n - 1)
+          for i = 1, #msgs do out[#out + 1] = msgs[i] end
+          return out
         end
 
         -- recover_partition.lua: requeue instances whose lease expired or whose pop from `ready`
@@ -1167,6 +1276,22 @@ enum LuaScripts {
           redis.call('ZADD', KEYS[K_NAME], a.created, a.id)
         end
 
+        -- Leases the instance to `token` for up to `max` inbox messages and returns the work item
+        -- { execution ID, history length, message count, message JSON... }, or nil if the inbox is empty.
+        local function leaseInstance(id, token, leaseMs, max, now)
+          local n = redis.call('LLEN', KEYS[K_INBOX])
+          if n == 0 then return nil end
+          if n > max then n = max end
+          local expiry = now + leaseMs
+          redis.call('HSET', KEYS[K_INST], 'lt', token, 'lx', expiry, 'lc', n)
+          redis.call('ZADD', KEYS[K_LEASES], expiry, id)
+          local f = redis.call('HMGET', KEYS[K_INST], 'e', 'hl')
+          local out = { f[1] or '', tonumber(f[2] or '0'), n }
+          local msgs = redis.call('LRANGE', KEYS[K_INBOX], 0, n - 1)
+          for i = 1, #msgs do out[#out + 1] = msgs[i] end
+          return out
+        end
+
         -- renew_activity.lua: extend an activity lease (reset its idle time) if this consumer still holds it.
         -- KEYS: the instance layout of lib.lua.
         -- ARGV: 1 stream entry ID, 2 consumer name, 3 lease duration ms
@@ -1277,6 +1402,22 @@ enum LuaScripts {
           redis.call('ZADD', KEYS[K_CREATED], a.created, a.id)
           redis.call('ZADD', KEYS[K_IDS], 0, a.id)
           redis.call('ZADD', KEYS[K_NAME], a.created, a.id)
+        end
+
+        -- Leases the instance to `token` for up to `max` inbox messages and returns the work item
+        -- { execution ID, history length, message count, message JSON... }, or nil if the inbox is empty.
+        local function leaseInstance(id, token, leaseMs, max, now)
+          local n = redis.call('LLEN', KEYS[K_INBOX])
+          if n == 0 then return nil end
+          if n > max then n = max end
+          local expiry = now + leaseMs
+          redis.call('HSET', KEYS[K_INST], 'lt', token, 'lx', expiry, 'lc', n)
+          redis.call('ZADD', KEYS[K_LEASES], expiry, id)
+          local f = redis.call('HMGET', KEYS[K_INST], 'e', 'hl')
+          local out = { f[1] or '', tonumber(f[2] or '0'), n }
+          local msgs = redis.call('LRANGE', KEYS[K_INBOX], 0, n - 1)
+          for i = 1, #msgs do out[#out + 1] = msgs[i] end
+          return out
         end
 
         -- wait_register.lua: read an instance's state and, unless it already satisfies the caller's

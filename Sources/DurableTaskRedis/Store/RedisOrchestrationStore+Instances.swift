@@ -1,5 +1,6 @@
 public import DurableTask
 import Foundation
+import Synchronization
 
 extension RedisOrchestrationStore {
     public func createInstance(_ request: CreateInstanceRequest) async throws -> CreateInstanceResult {
@@ -64,7 +65,7 @@ extension RedisOrchestrationStore {
 
     public func readHistory(instanceId: String) async throws -> [HistoryEvent] {
         counters.add(.orchestration)
-        historyReads.add(.orchestration)
+        historyReadCount.add(1, ordering: .relaxed)
         let reply = try await pool.send(["LRANGE", keys.history(instanceId), "0", "-1"])
         guard let items = reply.stringArray else { throw DurableTaskError(.storeFailure, "unexpected LRANGE reply: \(reply)") }
         return try items.map { try RedisCodec.decode(HistoryEvent.self, $0 ?? "") }

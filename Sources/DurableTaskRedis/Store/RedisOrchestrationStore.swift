@@ -49,8 +49,9 @@ public final class RedisOrchestrationStore: OrchestrationStore {
     /// This store's consumer name in the activity consumer groups.
     let consumer: String
     let counters = RoundTripCounter()
-    /// Full history reads (a worker replaying an instance it does not have cached), under `.orchestration`.
-    public let historyReads = RoundTripCounter()
+    let historyReadCount = Atomic<Int>(0)
+    /// Full history reads so far (a worker replaying an instance it does not have cached).
+    public var historyReads: Int { historyReadCount.load(ordering: .relaxed) }
     let reclaimGate = PeriodicGate()
     /// Work this store's own scripts took for it: instance IDs popped from `ready` by a commit (to
     /// lock next without a blocking read) and instances leased by an activity completion.
