@@ -16,12 +16,20 @@ let package = Package(
         .library(name: "DurableTaskTesting", targets: ["DurableTaskTesting"]),
         .library(name: "DurableTaskRedis", targets: ["DurableTaskRedis"]),
         .library(name: "DurableTaskRedisTestSupport", targets: ["DurableTaskRedisTestSupport"]),
+        .library(name: "DurableTaskHTTP", targets: ["DurableTaskHTTP"]),
+        .library(name: "DurableTaskHost", targets: ["DurableTaskHost"]),
+        .library(name: "DurableExamples", targets: ["DurableExamples"]),
+        .executable(name: "durable", targets: ["durable"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
     ],
     targets: [
         // Core: history, actions, replay engine, authoring API, client, worker,
@@ -66,16 +74,49 @@ let package = Package(
             dependencies: ["DurableTask", "DurableTaskRedis", "DurableTaskTesting", .product(name: "Logging", package: "swift-log")],
             path: "Sources/DurableTaskTestWorker"
         ),
-        .executableTarget(
-            name: "FunctionChaining",
-            dependencies: ["DurableTask", .product(name: "Logging", package: "swift-log")],
-            path: "Examples/FunctionChaining"
+        // The durable HTTP activity (AsyncHTTPClient) and `context.callHttp`.
+        .target(
+            name: "DurableTaskHTTP",
+            dependencies: [
+                "DurableTask", .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
         ),
-        .executableTarget(
-            name: "FanOutFanIn",
-            dependencies: ["DurableTask", .product(name: "Logging", package: "swift-log")],
-            path: "Examples/FanOutFanIn"
+        // Host library: management HTTP API (Hummingbird), embedded redis-server, service wiring.
+        .target(
+            name: "DurableTaskHost",
+            dependencies: [
+                "DurableTask", "DurableTaskRedis", "DurableTaskHTTP",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
         ),
+        // The example orchestrations, registered by `durable serve` and run by the example targets.
+        .target(
+            name: "DurableExamples",
+            dependencies: ["DurableTask", "DurableTaskHTTP", .product(name: "Logging", package: "swift-log")],
+            path: "Examples/Patterns"
+        ),
+        // The executable: `durable serve`.
+        .executableTarget(
+            name: "durable",
+            dependencies: [
+                "DurableTaskHost", "DurableExamples",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .executableTarget(name: "FunctionChaining", dependencies: ["DurableExamples"], path: "Examples/FunctionChaining"),
+        .executableTarget(name: "FanOutFanIn", dependencies: ["DurableExamples"], path: "Examples/FanOutFanIn"),
+        .executableTarget(name: "MonitorJobStatus", dependencies: ["DurableExamples"], path: "Examples/MonitorJobStatus"),
+        .executableTarget(name: "BudgetApproval", dependencies: ["DurableExamples"], path: "Examples/BudgetApproval"),
+        .executableTarget(name: "PeriodicCleanup", dependencies: ["DurableExamples"], path: "Examples/PeriodicCleanup"),
+        .executableTarget(name: "CheckSiteAvailable", dependencies: ["DurableExamples"], path: "Examples/CheckSiteAvailable"),
+        .executableTarget(name: "RetryFlaky", dependencies: ["DurableExamples"], path: "Examples/RetryFlaky"),
+        .executableTarget(name: "SubOrchestrationParent", dependencies: ["DurableExamples"], path: "Examples/SubOrchestrationParent"),
         .testTarget(
             name: "DurableTaskTests",
             dependencies: [
@@ -93,6 +134,25 @@ let package = Package(
             name: "DurableTaskRedisTests",
             dependencies: [
                 "DurableTask", "DurableTaskTesting", "DurableTaskRedis", "DurableTaskRedisTestSupport",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(
+            name: "DurableTaskHTTPTests",
+            dependencies: [
+                "DurableTask", "DurableTaskTesting", "DurableTaskHTTP", "DurableTaskRedis", "DurableTaskRedisTestSupport",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(
+            name: "DurableTaskHostTests",
+            dependencies: [
+                "DurableTask", "DurableTaskTesting", "DurableTaskHost", "DurableExamples", "DurableTaskRedis",
+                "DurableTaskRedisTestSupport",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

@@ -1,0 +1,2 @@
+// The durable HTTP activity; see DurableHTTPActivity.swift (in progress).
+import DurableTask

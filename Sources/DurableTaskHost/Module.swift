@@ -1,0 +1,2 @@
+// The host library (in progress).
+import DurableTask

@@ -1,0 +1,2 @@
+import Testing
+@Suite struct PlaceholderHTTPTests { @Test func builds() { #expect(Bool(true)) } }

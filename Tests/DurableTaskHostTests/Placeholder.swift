@@ -1,0 +1,2 @@
+import Testing
+@Suite struct PlaceholderHostTests { @Test func builds() { #expect(Bool(true)) } }
