@@ -109,8 +109,8 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .executableTarget(name: "FunctionChaining", dependencies: ["DurableExamples"], path: "Examples/FunctionChaining"),
-        .executableTarget(name: "FanOutFanIn", dependencies: ["DurableExamples"], path: "Examples/FanOutFanIn"),
+        .executableTarget(name: "FunctionChaining", dependencies: ["DurableExamples", "DurableTask", .product(name: "Logging", package: "swift-log")], path: "Examples/FunctionChaining"),
+        .executableTarget(name: "FanOutFanIn", dependencies: ["DurableExamples", "DurableTask", .product(name: "Logging", package: "swift-log")], path: "Examples/FanOutFanIn"),
         .executableTarget(name: "MonitorJobStatus", dependencies: ["DurableExamples"], path: "Examples/MonitorJobStatus"),
         .executableTarget(name: "BudgetApproval", dependencies: ["DurableExamples"], path: "Examples/BudgetApproval"),
         .executableTarget(name: "PeriodicCleanup", dependencies: ["DurableExamples"], path: "Examples/PeriodicCleanup"),

@@ -1,0 +1,2 @@
+// The example orchestrations (in progress).
+import DurableTask

@@ -1,0 +1,2 @@
+import DurableExamples
+print("in progress")

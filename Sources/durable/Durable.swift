@@ -1,0 +1,1 @@
+@main struct Durable { static func main() { print("in progress") } }
