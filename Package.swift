@@ -109,14 +109,14 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .executableTarget(name: "FunctionChaining", dependencies: ["DurableExamples", "DurableTask", .product(name: "Logging", package: "swift-log")], path: "Examples/FunctionChaining"),
-        .executableTarget(name: "FanOutFanIn", dependencies: ["DurableExamples", "DurableTask", .product(name: "Logging", package: "swift-log")], path: "Examples/FanOutFanIn"),
-        .executableTarget(name: "MonitorJobStatus", dependencies: ["DurableExamples"], path: "Examples/MonitorJobStatus"),
-        .executableTarget(name: "BudgetApproval", dependencies: ["DurableExamples"], path: "Examples/BudgetApproval"),
-        .executableTarget(name: "PeriodicCleanup", dependencies: ["DurableExamples"], path: "Examples/PeriodicCleanup"),
-        .executableTarget(name: "CheckSiteAvailable", dependencies: ["DurableExamples"], path: "Examples/CheckSiteAvailable"),
-        .executableTarget(name: "RetryFlaky", dependencies: ["DurableExamples"], path: "Examples/RetryFlaky"),
-        .executableTarget(name: "SubOrchestrationParent", dependencies: ["DurableExamples"], path: "Examples/SubOrchestrationParent"),
+        .executableTarget(name: "FunctionChaining", dependencies: ["DurableExamples", "DurableTask"], path: "Examples/FunctionChaining"),
+        .executableTarget(name: "FanOutFanIn", dependencies: ["DurableExamples", "DurableTask"], path: "Examples/FanOutFanIn"),
+        .executableTarget(name: "MonitorJobStatus", dependencies: ["DurableExamples", "DurableTask"], path: "Examples/MonitorJobStatus"),
+        .executableTarget(name: "BudgetApproval", dependencies: ["DurableExamples", "DurableTask"], path: "Examples/BudgetApproval"),
+        .executableTarget(name: "PeriodicCleanup", dependencies: ["DurableExamples", "DurableTask"], path: "Examples/PeriodicCleanup"),
+        .executableTarget(name: "CheckSiteAvailable", dependencies: ["DurableExamples", "DurableTask"], path: "Examples/CheckSiteAvailable"),
+        .executableTarget(name: "RetryFlaky", dependencies: ["DurableExamples", "DurableTask"], path: "Examples/RetryFlaky"),
+        .executableTarget(name: "SubOrchestrationParent", dependencies: ["DurableExamples", "DurableTask"], path: "Examples/SubOrchestrationParent"),
         .testTarget(
             name: "DurableTaskTests",
             dependencies: [

@@ -1,2 +1,3 @@
 import DurableExamples
+import DurableTask
 print("in progress")

@@ -1,2 +1,5 @@
+// Retries on the in-memory store: `swift run RetryFlaky`.
 import DurableExamples
-print("in progress")
+import DurableTask
+
+try await ExampleRunner.run(RetryFlaky.name)

@@ -1,2 +1,5 @@
+// Sub-orchestration on the in-memory store: `swift run SubOrchestrationParent`.
 import DurableExamples
-print("in progress")
+import DurableTask
+
+try await ExampleRunner.run(SubOrchestrationParent.name)

@@ -1,2 +1,0 @@
-// The example orchestrations (in progress).
-import DurableTask

@@ -1,0 +1,29 @@
+public import DurableTask
+
+/// The example orchestrations and activities, under the names `durable serve` registers.
+public enum ExampleCatalog {
+    /// The example orchestrator names.
+    public static let orchestratorNames = [
+        FunctionChaining.name, FanOutFanIn.name, MonitorJobStatus.name, BudgetApproval.name, PeriodicCleanup.name,
+        CheckSiteAvailable.name, RetryFlaky.name, SubOrchestrationParent.name,
+    ]
+
+    /// Registers every example orchestrator and activity. ``CheckSiteAvailable`` also needs the
+    /// durable HTTP activity: register it with `registry.addDurableHTTP(client:configuration:)`.
+    public static func register(into registry: inout TaskRegistry) {
+        registry.addOrchestrator(FunctionChaining())
+        registry.addActivity(SayHello())
+        registry.addOrchestrator(FanOutFanIn())
+        registry.addActivity(GetWorkItems())
+        registry.addActivity(ProcessItem())
+        registry.addOrchestrator(MonitorJobStatus())
+        registry.addActivity(GetJobStatus())
+        registry.addOrchestrator(BudgetApproval())
+        registry.addOrchestrator(PeriodicCleanup())
+        registry.addActivity(Cleanup())
+        registry.addOrchestrator(CheckSiteAvailable())
+        registry.addOrchestrator(RetryFlaky())
+        registry.addActivity(FlakyActivity())
+        registry.addOrchestrator(SubOrchestrationParent())
+    }
+}
