@@ -1,1 +1,10 @@
-@main struct Durable { static func main() { print("in progress") } }
+import ArgumentParser
+
+/// The `durable` command: a durable orchestration host on Redis.
+@main
+struct Durable: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "durable",
+        abstract: "A durable orchestration engine whose task hub lives in Redis.",
+        subcommands: [Serve.self])
+}

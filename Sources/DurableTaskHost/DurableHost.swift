@@ -1,0 +1,104 @@
+public import DurableTask
+import DurableTaskRedis
+import Foundation
+import Hummingbird
+public import Logging
+import ServiceLifecycle
+import UnixSignals
+
+/// A complete durable host: the Redis store (its own redis-server when no URL is given), the
+/// worker with your orchestrations and activities, and the management HTTP API, in one
+/// ServiceGroup that shuts down gracefully on SIGINT/SIGTERM.
+///
+/// ```swift
+/// var registry = TaskRegistry()
+/// registry.addOrchestrator(MyOrchestrator())
+/// registry.addActivity(MyActivity())
+/// try await DurableHost(registry: registry).run()
+/// ```
+public struct DurableHost: Sendable {
+    /// The host's settings.
+    public var configuration: HostConfiguration
+    /// The orchestrators and activities the worker runs. The host adds the durable HTTP activity.
+    public var registry: TaskRegistry
+    /// Where the host logs.
+    public var logger: Logger
+    /// Called once the API listens, with its port (useful with port 0).
+    public var onReady: @Sendable (_ port: Int) async -> Void
+
+    /// Creates a host.
+    public init(
+        configuration: HostConfiguration = HostConfiguration(), registry: TaskRegistry,
+        logger: Logger = Logger(label: "durable"), onReady: @escaping @Sendable (_ port: Int) async -> Void = { _ in }
+    ) {
+        self.configuration = configuration
+        self.registry = registry
+        self.logger = logger
+        self.onReady = onReady
+    }
+
+    /// Runs until SIGINT or SIGTERM (or cancellation), then shuts down gracefully: the API stops
+    /// first, the worker commits or releases its in-flight work, and the embedded redis-server
+    /// (if any) flushes and exits last.
+    ///
+    /// - Throws: ``HostError`` when the configuration is invalid, Redis cannot be reached, or the
+    ///   API cannot listen; its message says what to fix.
+    public func run() async throws {
+        try configuration.validate()
+        try PortProbe.checkAvailable(host: configuration.httpHost, port: configuration.httpPort)
+        let embedded: EmbeddedRedis? =
+            configuration.redisURL == nil
+            ? try await EmbeddedRedis.start(directory: configuration.dataDirectory, logger: logger) : nil
+        defer { embedded?.stop() }
+        let url = configuration.redisURL ?? embedded!.url
+        let store = try await connectStore(url: url)
+        let worker = DurableTaskWorker(
+            store: store, registry: registry,
+            configuration: .init(
+                orchestrationConcurrency: configuration.orchestrationConcurrency,
+                activityConcurrency: configuration.activityConcurrency),
+            logger: logger)
+        let app = HostHTTPApplication(
+            configuration: configuration, client: DurableTaskClient(store: store), registry: registry, logger: logger,
+            onReady: { port in
+                logger.info("durable host ready", metadata: [
+                    "api": "http://\(configuration.httpHost):\(port)/runtime/webhooks/durabletask",
+                    "taskHub": "\(configuration.taskHub)", "redis": "\(url)",
+                ])
+                await onReady(port)
+            })
+        var services: [any Service] = []
+        if let embedded { services.append(embedded) }
+        services += [worker, app.application]
+        let group = ServiceGroup(configuration: .init(
+            services: services.map { .init(service: $0) }, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        do {
+            try await group.run()
+        } catch {
+            await store.close()
+            throw HostError.describing(error, host: configuration)
+        }
+        await store.close()
+        logger.info("durable host stopped")
+    }
+
+    private func connectStore(url: String) async throws -> RedisOrchestrationStore {
+        let store: RedisOrchestrationStore
+        do {
+            store = try await RedisOrchestrationStore.connect(
+                url: url,
+                configuration: .init(
+                    taskHub: configuration.taskHub, partitions: configuration.partitions, leaseTimeout: configuration.leaseTimeout),
+                logger: logger)
+        } catch {
+            throw HostError(.redisUnreachable, "cannot connect to Redis at \(url): \(HostError.reason(error)); check --redis / DURABLE_REDIS_URL")
+        }
+        do {
+            try await store.createTaskHub()
+        } catch {
+            await store.close()
+            throw HostError(.redisUnreachable, "cannot create task hub '\(configuration.taskHub)' in Redis at \(url): \(HostError.reason(error))")
+        }
+        return store
+    }
+}

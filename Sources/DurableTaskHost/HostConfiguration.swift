@@ -1,0 +1,73 @@
+public import Foundation
+
+/// Everything `durable serve` (or your own host) can be told. Every field has a default.
+public struct HostConfiguration: Sendable {
+    /// The Redis to use (`redis://[user:pass@]host:port/db` or `unix:///path`). When `nil`, the host
+    /// starts and supervises its own redis-server in ``dataDirectory``.
+    public var redisURL: String?
+    /// Where the embedded redis-server keeps its data (AOF) and its unix socket.
+    public var dataDirectory: String
+    /// The task hub name (the Redis key prefix).
+    public var taskHub: String
+    /// The task hub's partitions.
+    public var partitions: Int
+    /// How long a worker's lease on an orchestration or activity lasts before another worker may take it.
+    public var leaseTimeout: Duration
+    /// Concurrent orchestration turns.
+    public var orchestrationConcurrency: Int
+    /// Concurrent activities.
+    public var activityConcurrency: Int
+    /// The management API's bind address. It must be loopback unless ``systemKey`` is set.
+    public var httpHost: String
+    /// The management API's port (0 picks a free one).
+    public var httpPort: Int
+    /// The key every management request must carry (`x-functions-key` header or `code` query).
+    /// Mandatory when ``httpHost`` is not a loopback address.
+    public var systemKey: String?
+    /// The largest request body the management API accepts, in bytes.
+    public var maxBodySize: Int
+
+    /// Creates a configuration.
+    public init(
+        redisURL: String? = nil, dataDirectory: String = ".durable", taskHub: String = "default", partitions: Int = 4,
+        leaseTimeout: Duration = .seconds(30), orchestrationConcurrency: Int = 8, activityConcurrency: Int = 32,
+        httpHost: String = "127.0.0.1", httpPort: Int = 7071, systemKey: String? = nil, maxBodySize: Int = 1 << 20
+    ) {
+        self.redisURL = redisURL
+        self.dataDirectory = dataDirectory
+        self.taskHub = taskHub
+        self.partitions = partitions
+        self.leaseTimeout = leaseTimeout
+        self.orchestrationConcurrency = orchestrationConcurrency
+        self.activityConcurrency = activityConcurrency
+        self.httpHost = httpHost
+        self.httpPort = httpPort
+        self.systemKey = systemKey
+        self.maxBodySize = maxBodySize
+    }
+
+    /// Whether ``httpHost`` is a loopback address (`127.x.x.x`, `::1` or `localhost`).
+    public var bindsLoopbackOnly: Bool {
+        let host = httpHost.lowercased()
+        return host == "localhost" || host == "::1" || host == "[::1]" || host.hasPrefix("127.")
+    }
+
+    /// Checks the values; throws ``HostError`` with `invalidConfiguration` and a message naming the fix.
+    public func validate() throws {
+        func fail(_ message: String) throws -> Never { throw HostError(.invalidConfiguration, message) }
+        if taskHub.isEmpty || taskHub.contains(where: { $0 == "{" || $0 == "}" || $0 == ":" || $0.isWhitespace }) {
+            try fail("invalid task hub name '\(taskHub)': use letters, digits, '-' or '_' (--task-hub)")
+        }
+        if !(1...1024).contains(partitions) { try fail("partitions must be between 1 and 1024, not \(partitions) (--partitions)") }
+        if leaseTimeout < .seconds(1) { try fail("the lease timeout must be at least 1 second (--lease-timeout)") }
+        if orchestrationConcurrency < 1 || activityConcurrency < 1 {
+            try fail("concurrency must be at least 1 (--orchestration-concurrency, --activity-concurrency)")
+        }
+        if !(0...65535).contains(httpPort) { try fail("invalid HTTP port \(httpPort) (--port)") }
+        if maxBodySize < 1 { try fail("the body size limit must be positive (--max-body-size)") }
+        if let key = systemKey, key.isEmpty { try fail("the system key must not be empty (--system-key)") }
+        if !bindsLoopbackOnly && systemKey == nil {
+            try fail("binding the API to \(httpHost) needs a system key: set --system-key or DURABLE_SYSTEM_KEY, or bind to 127.0.0.1")
+        }
+    }
+}

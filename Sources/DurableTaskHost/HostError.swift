@@ -1,0 +1,48 @@
+/// Why the host could not start or keep running: a code and a one-line message that says what to fix.
+public struct HostError: Error, Sendable, CustomStringConvertible {
+    /// The error category.
+    public struct Code: Hashable, Sendable, CustomStringConvertible {
+        let raw: String
+        init(_ raw: String) { self.raw = raw }
+        public var description: String { raw }
+
+        /// The configuration is invalid (a flag or environment value).
+        public static let invalidConfiguration = Code("invalidConfiguration")
+        /// Redis could not be reached or did not accept the connection.
+        public static let redisUnreachable = Code("redisUnreachable")
+        /// The embedded redis-server could not be started.
+        public static let embeddedRedisFailed = Code("embeddedRedisFailed")
+        /// The HTTP API could not listen on its address.
+        public static let listenFailed = Code("listenFailed")
+    }
+
+    /// The category.
+    public var code: Code
+    /// One line: what went wrong and what to do about it.
+    public var message: String
+
+    /// Creates an error.
+    public init(_ code: Code, _ message: String) {
+        self.code = code
+        self.message = message
+    }
+
+    public var description: String { message }
+}
+
+extension HostError {
+    /// The error as a one-line host error: a `HostError` as it is, a bind failure as `listenFailed`.
+    static func describing(_ error: any Error, host: HostConfiguration) -> HostError {
+        if let error = error as? HostError { return error }
+        let text = "\(error)"
+        if text.contains("Address already in use") || text.contains("EADDRINUSE") {
+            return HostError(.listenFailed, "cannot listen on \(host.httpHost):\(host.httpPort): the port is already in use; pick another --port")
+        }
+        return HostError(.invalidConfiguration, "the host stopped: \(reason(error))")
+    }
+
+    /// A one-line reason for an underlying error.
+    static func reason(_ error: any Error) -> String {
+        "\(error)".split(separator: "\n").first.map(String.init) ?? "unknown error"
+    }
+}

@@ -1,2 +1,0 @@
-// The host library (in progress).
-import DurableTask

@@ -1,0 +1,107 @@
+import ArgumentParser
+import DurableExamples
+import DurableTask
+import DurableTaskHost
+import Foundation
+import Logging
+
+/// `durable serve`: runs the worker with the example orchestrations and the management HTTP API.
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run the worker and the Durable Functions management HTTP API.",
+        discussion: """
+            Without --redis the host starts its own redis-server (data in --data-dir, AOF on, unix socket).
+            Every option can also be set by the environment variable named in its help; a flag wins.
+            The API is served under /runtime/webhooks/durabletask/ (see the README).
+            """)
+
+    @Option(help: "Redis URL: redis://[user:pass@]host:port/db or unix:///path. Env DURABLE_REDIS_URL. Default: an embedded redis-server.")
+    var redis: String?
+
+    @Option(help: "Data directory of the embedded redis-server. Env DURABLE_DATA_DIR. Default: .durable")
+    var dataDir: String?
+
+    @Option(help: "Task hub name (Redis key prefix). Env DURABLE_TASK_HUB. Default: default")
+    var taskHub: String?
+
+    @Option(help: "Task hub partitions. Env DURABLE_PARTITIONS. Default: 4")
+    var partitions: Int?
+
+    @Option(help: "Concurrent orchestration turns. Env DURABLE_ORCHESTRATION_CONCURRENCY. Default: 8")
+    var orchestrationConcurrency: Int?
+
+    @Option(help: "Concurrent activities. Env DURABLE_ACTIVITY_CONCURRENCY. Default: 32")
+    var activityConcurrency: Int?
+
+    @Option(help: "HTTP bind address; a non-loopback address needs --system-key. Env DURABLE_HOST. Default: 127.0.0.1")
+    var host: String?
+
+    @Option(help: "HTTP port (0 picks a free one). Env DURABLE_PORT. Default: 7071")
+    var port: Int?
+
+    @Option(help: "Key required on every API request (x-functions-key header or code=). Env DURABLE_SYSTEM_KEY.")
+    var systemKey: String?
+
+    @Option(help: "Largest accepted request body in bytes. Env DURABLE_MAX_BODY_SIZE. Default: 1048576")
+    var maxBodySize: Int?
+
+    @Option(help: "Lease timeout in seconds: how soon a dead worker's work moves on. Env DURABLE_LEASE_TIMEOUT. Default: 30")
+    var leaseTimeout: Double?
+
+    @Option(help: "Log level: trace, debug, info, notice, warning, error, critical. Env DURABLE_LOG_LEVEL. Default: info")
+    var logLevel: String?
+
+    func run() async throws {
+        do {
+            let host = try makeHost()
+            try await host.run()
+        } catch let error as HostError {
+            FileHandle.standardError.write(Data("durable: error: \(error.message)\n".utf8))
+            throw ExitCode(1)
+        }
+    }
+
+    func makeHost() throws -> DurableHost {
+        let env = ProcessInfo.processInfo.environment
+        func value(_ flag: String?, _ name: String) -> String? {
+            if let flag { return flag }
+            guard let text = env[name]?.trimmingCharacters(in: .whitespaces), !text.isEmpty else { return nil }
+            return text
+        }
+        func number<T: LosslessStringConvertible>(_ flag: T?, _ name: String, _ option: String) throws -> T? {
+            if let flag { return flag }
+            guard let text = value(nil, name) else { return nil }
+            guard let parsed = T(text) else {
+                throw HostError(.invalidConfiguration, "\(name)='\(text)' is not a valid value for --\(option)")
+            }
+            return parsed
+        }
+        var configuration = HostConfiguration()
+        configuration.redisURL = value(redis, "DURABLE_REDIS_URL")
+        configuration.dataDirectory = value(dataDir, "DURABLE_DATA_DIR") ?? configuration.dataDirectory
+        configuration.taskHub = value(taskHub, "DURABLE_TASK_HUB") ?? configuration.taskHub
+        configuration.partitions = try number(partitions, "DURABLE_PARTITIONS", "partitions") ?? configuration.partitions
+        configuration.orchestrationConcurrency =
+            try number(orchestrationConcurrency, "DURABLE_ORCHESTRATION_CONCURRENCY", "orchestration-concurrency")
+            ?? configuration.orchestrationConcurrency
+        configuration.activityConcurrency =
+            try number(activityConcurrency, "DURABLE_ACTIVITY_CONCURRENCY", "activity-concurrency") ?? configuration.activityConcurrency
+        configuration.httpHost = value(host, "DURABLE_HOST") ?? configuration.httpHost
+        configuration.httpPort = try number(port, "DURABLE_PORT", "port") ?? configuration.httpPort
+        configuration.systemKey = value(systemKey, "DURABLE_SYSTEM_KEY")
+        configuration.maxBodySize = try number(maxBodySize, "DURABLE_MAX_BODY_SIZE", "max-body-size") ?? configuration.maxBodySize
+        if let seconds = try number(leaseTimeout, "DURABLE_LEASE_TIMEOUT", "lease-timeout") {
+            configuration.leaseTimeout = .milliseconds(Int64(seconds * 1000))
+        }
+        let levelText = value(logLevel, "DURABLE_LOG_LEVEL") ?? "info"
+        guard let level = Logger.Level(rawValue: levelText.lowercased()) else {
+            throw HostError(.invalidConfiguration, "unknown log level '\(levelText)' (--log-level): use trace, debug, info, notice, warning, error or critical")
+        }
+        var logger = Logger(label: "durable")
+        logger.logLevel = level
+
+        var registry = TaskRegistry()
+        ExampleCatalog.register(into: &registry)
+        return DurableHost(configuration: configuration, registry: registry, logger: logger)
+    }
+}
