@@ -1,0 +1,108 @@
+import Foundation
+import Synchronization
+
+/// Runs the `durable` executable (built beside the test bundle) as a child process and
+/// collects what it prints. Stopped by PID.
+final class HostProcess: Sendable {
+    private let process: Process
+    private let output = Mutex<String>("")
+
+    private init(process: Process) {
+        self.process = process
+    }
+
+    /// The `durable` binary next to the test bundle.
+    static var binary: URL {
+        URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("durable")
+    }
+
+    /// Starts `durable <arguments>` in `directory`.
+    static func start(_ arguments: [String], in directory: String? = nil, environment: [String: String] = [:]) throws -> HostProcess {
+        guard FileManager.default.isExecutableFile(atPath: binary.path) else {
+            throw HostProcessError(message: "\(binary.path) is missing: build it with `swift build --build-tests` (make test does)")
+        }
+        let process = Process()
+        process.executableURL = binary
+        process.arguments = arguments
+        if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
+        var env = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("DURABLE_") }
+        env.merge(environment) { $1 }
+        process.environment = env
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        let host = HostProcess(process: process)
+        pipe.fileHandleForReading.readabilityHandler = { handle in
+            let data = handle.availableData
+            if !data.isEmpty { host.output.withLock { $0 += String(decoding: data, as: UTF8.self) } }
+        }
+        try process.run()
+        return host
+    }
+
+    /// Everything printed so far (stdout and stderr).
+    var printed: String { output.withLock { $0 } }
+
+    /// The PID.
+    var pid: Int32 { process.processIdentifier }
+
+    /// Waits (bounded) until the child printed a line containing `text`; returns that line.
+    @discardableResult
+    func waitForLine(containing text: String, timeout: Duration = .seconds(30)) async throws -> String {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            if let line = printed.split(separator: "\n").first(where: { $0.contains(text) }) { return String(line) }
+            if !process.isRunning {
+                throw HostProcessError(message: "durable exited (\(process.terminationStatus)) before printing '\(text)': \(printed)")
+            }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        throw HostProcessError(message: "durable did not print '\(text)' within \(timeout): \(printed)")
+    }
+
+    /// The API port from the "durable host ready" line.
+    func waitForPort(timeout: Duration = .seconds(60)) async throws -> Int {
+        let line = try await waitForLine(containing: "durable host ready", timeout: timeout)
+        guard let range = line.range(of: #"127\.0\.0\.1:(\d+)/"#, options: .regularExpression) else {
+            throw HostProcessError(message: "no port in: \(line)")
+        }
+        let text = line[range].dropFirst("127.0.0.1:".count).dropLast()
+        return Int(text)!
+    }
+
+    /// Sends a signal by PID.
+    func signal(_ signal: Int32) {
+        if process.isRunning { kill(process.processIdentifier, signal) }
+    }
+
+    /// Waits (bounded) for the process to exit and returns its status; SIGKILLs it on timeout.
+    func waitForExit(timeout: Duration = .seconds(30)) async throws -> Int32 {
+        let deadline = ContinuousClock.now + timeout
+        while process.isRunning && ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(20)) }
+        if process.isRunning {
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+            throw HostProcessError(message: "durable did not exit within \(timeout): \(printed)")
+        }
+        return process.terminationStatus
+    }
+
+    /// Kills the child if it still runs (for `defer`).
+    func kill9() {
+        guard process.isRunning else { return }
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+    }
+}
+
+struct HostProcessError: Error, CustomStringConvertible {
+    var message: String
+    var description: String { message }
+}
+
+/// A fresh temp directory for a test, removed by the caller.
+func makeTempDirectory() throws -> String {
+    let path = "/tmp/dthost-" + String(UInt64.random(in: 0...UInt64.max), radix: 36)
+    try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: false)
+    return path
+}

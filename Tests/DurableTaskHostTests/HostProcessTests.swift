@@ -1,0 +1,163 @@
+import DurableExamples
+import DurableTask
+import DurableTaskRedis
+import DurableTaskRedisTestSupport
+import Foundation
+import Logging
+import Testing
+
+/// `durable serve` as a process: graceful shutdown under load, the embedded Redis, bad configuration.
+@Suite("durable serve process", .serialized)
+struct HostProcessTests {
+    static let quiet: Logger = {
+        var logger = Logger(label: "test")
+        logger.logLevel = .critical
+        return logger
+    }()
+
+    /// 500 orchestrations, SIGTERM mid-run, restart: every one completes with the right output.
+    @Test func sigtermUnderLoadLosesNothing() async throws {
+        try await withRedisServer { server in
+            let hub = "sigterm"
+            let store = try await RedisOrchestrationStore.connect(url: server.url, configuration: .init(taskHub: hub), logger: Self.quiet)
+            defer { Task { await store.close() } }
+            try await store.createTaskHub()
+            let client = DurableTaskClient(store: store)
+            let ids = (0..<500).map { "load-\($0)" }
+            for id in ids {
+                try await client.scheduleNewOrchestration(FunctionChaining.self, options: .init(instanceId: id))
+            }
+            let arguments = ["serve", "--redis", server.url, "--task-hub", hub, "--port", "0", "--log-level", "info"]
+            let first = try HostProcess.start(arguments)
+            defer { first.kill9() }
+            _ = try await first.waitForPort()
+            // Let part of the load finish, then stop the host in the middle of it.
+            let deadline = ContinuousClock.now + .seconds(60)
+            var done = 0
+            while ContinuousClock.now < deadline {
+                done = try await completedCount(client, ids)
+                if done >= 50 { break }
+                try await Task.sleep(for: .milliseconds(20))
+            }
+            first.signal(SIGTERM)
+            #expect(try await first.waitForExit() == 0, "durable serve should exit cleanly on SIGTERM: \(first.printed)")
+            let afterStop = try await completedCount(client, ids)
+            #expect(done >= 50 && afterStop < ids.count, "SIGTERM should land mid-run (\(afterStop) of \(ids.count) done)")
+            #expect(first.printed.contains("durable host stopped"))
+
+            // A new host finishes the rest well within the 30-second lease timeout, so nothing
+            // waited for a lease to expire: the first host committed or released all it held.
+            let second = try HostProcess.start(arguments)
+            defer { second.kill9() }
+            _ = try await second.waitForPort()
+            for id in ids {
+                let meta = try await client.waitForInstanceCompletion(id, timeout: .seconds(25))
+                #expect(meta.runtimeStatus == .completed)
+                #expect(try meta.output(as: [String].self) == ["Hello Tokyo!", "Hello Seattle!", "Hello London!"])
+                let history = try await client.getHistory(id)
+                let completions = history.filter { if case .taskCompleted = $0.kind { true } else { false } }
+                #expect(completions.count == 3, "instance \(id) applied \(completions.count) activity results")
+            }
+            second.signal(SIGTERM)
+            #expect(try await second.waitForExit() == 0)
+        }
+    }
+
+    private func completedCount(_ client: DurableTaskClient, _ ids: [String]) async throws -> Int {
+        var result = try await client.queryInstances(InstanceQuery(statuses: [.completed], pageSize: 1000))
+        var count = result.instances.count
+        while let token = result.continuationToken {
+            result = try await client.queryInstances(InstanceQuery(statuses: [.completed], pageSize: 1000, continuationToken: token))
+            count += result.instances.count
+        }
+        return count
+    }
+
+    /// With no Redis URL the host runs its own redis-server in ./.durable (AOF, unix socket);
+    /// SIGTERM stops it too, and a restart finds the data again.
+    @Test func embeddedRedisKeepsDataAcrossRestarts() async throws {
+        let directory = try makeTempDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let first = try HostProcess.start(["serve", "--port", "0"], in: directory)
+        defer { first.kill9() }
+        _ = try await first.waitForPort()
+        let socket = directory + "/.durable/redis.sock"
+        #expect(FileManager.default.fileExists(atPath: directory + "/.durable/appendonlydir"))
+        let id = try await withStore(url: "unix://" + socket) { client in
+            let id = try await client.scheduleNewOrchestration(FunctionChaining.self)
+            let done = try await client.waitForInstanceCompletion(id, timeout: .seconds(20))
+            #expect(try done.output(as: [String].self) == ["Hello Tokyo!", "Hello Seattle!", "Hello London!"])
+            return id
+        }
+        let redisPid = try #require(Int32(String(contentsOfFile: directory + "/.durable/redis.pid", encoding: .utf8)
+            .trimmingCharacters(in: .whitespacesAndNewlines)))
+        first.signal(SIGTERM)
+        #expect(try await first.waitForExit() == 0)
+        #expect(kill(redisPid, 0) != 0, "the embedded redis-server (pid \(redisPid)) should have stopped with the host")
+
+        // A host killed with SIGKILL leaves its redis-server behind; the next host stops it and goes on.
+        let second = try HostProcess.start(["serve", "--port", "0"], in: directory)
+        defer { second.kill9() }
+        _ = try await second.waitForPort()
+        second.kill9()
+        let third = try HostProcess.start(["serve", "--port", "0"], in: directory)
+        defer { third.kill9() }
+        _ = try await third.waitForPort()
+        try await withStore(url: "unix://" + socket) { client in
+            let meta = try await client.getInstance(id)
+            #expect(meta?.runtimeStatus == .completed, "the instance written before the restarts is still there")
+        }
+        third.signal(SIGTERM)
+        #expect(try await third.waitForExit() == 0)
+    }
+
+    private func withStore<T: Sendable>(url: String, _ body: (DurableTaskClient) async throws -> T) async throws -> T {
+        let store = try await RedisOrchestrationStore.connect(url: url, logger: Self.quiet)
+        do {
+            let result = try await body(DurableTaskClient(store: store))
+            await store.close()
+            return result
+        } catch {
+            await store.close()
+            throw error
+        }
+    }
+
+    /// Bad configuration ends the process at once with one line that says what to fix.
+    @Test(arguments: [
+        (["serve", "--redis", "redis://127.0.0.1:1/0", "--port", "0"], "cannot connect to Redis at redis://127.0.0.1:1/0"),
+        (["serve", "--redis", "bogus://x", "--port", "0"], "cannot connect to Redis at bogus://x"),
+        (["serve", "--host", "0.0.0.0", "--port", "0"], "needs a system key"),
+        (["serve", "--partitions", "0"], "partitions must be between 1 and 1024"),
+        (["serve", "--log-level", "loud"], "unknown log level 'loud'"),
+    ])
+    func badConfigurationExitsWithOneLine(arguments: [String], expected: String) async throws {
+        let directory = try makeTempDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let host = try HostProcess.start(arguments, in: directory)
+        defer { host.kill9() }
+        #expect(try await host.waitForExit(timeout: .seconds(20)) == 1)
+        let lines = host.printed.split(separator: "\n").filter { !$0.contains(" info ") && !$0.contains(" debug ") }
+        #expect(lines.count == 1, "expected one line, got: \(host.printed)")
+        #expect(lines.first?.hasPrefix("durable: error: ") == true)
+        #expect(lines.first?.contains(expected) == true, "got: \(host.printed)")
+    }
+
+    /// A busy port is refused before anything starts.
+    @Test func busyPortExitsWithOneLine() async throws {
+        try await withRedisServer { server in
+            let directory = try makeTempDirectory()
+            defer { try? FileManager.default.removeItem(atPath: directory) }
+            let first = try HostProcess.start(["serve", "--redis", server.url, "--task-hub", "busy", "--port", "0"], in: directory)
+            defer { first.kill9() }
+            let port = try await first.waitForPort()
+            let second = try HostProcess.start(["serve", "--redis", server.url, "--task-hub", "busy", "--port", String(port)], in: directory)
+            defer { second.kill9() }
+            #expect(try await second.waitForExit(timeout: .seconds(20)) == 1)
+            #expect(second.printed.trimmingCharacters(in: .whitespacesAndNewlines)
+                == "durable: error: cannot listen on 127.0.0.1:\(port): the port is already in use; pick another --port (or DURABLE_PORT) or stop what uses it")
+            first.signal(SIGTERM)
+            #expect(try await first.waitForExit() == 0)
+        }
+    }
+}
