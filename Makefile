@@ -3,7 +3,7 @@ SWIFT ?= swift
 APT_PACKAGES := redis-server libhiredis-dev
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: deps build test bench examples clean
+.PHONY: deps build run test bench examples clean
 
 ## deps: install the system packages the Redis store needs, if missing (Debian/Ubuntu).
 deps:
@@ -18,6 +18,11 @@ deps:
 build: deps
 	$(SWIFT) build
 
+## run: build and start `durable serve` with its embedded redis-server (data in ./.durable) and the examples.
+run: deps
+	$(SWIFT) build --product durable
+	$$($(SWIFT) build --show-bin-path)/durable serve $(ARGS)
+
 ## test: every test, against a real redis-server that the tests start themselves.
 test: deps
 	$(SWIFT) build --build-tests
@@ -26,6 +31,11 @@ test: deps
 examples: build
 	$(SWIFT) run FunctionChaining
 	$(SWIFT) run FanOutFanIn 10
+	$(SWIFT) run MonitorJobStatus
+	$(SWIFT) run BudgetApproval
+	$(SWIFT) run PeriodicCleanup
+	$(SWIFT) run RetryFlaky
+	$(SWIFT) run SubOrchestrationParent
 
 ## bench: release-build benchmarks; see bench/README.md.
 bench: deps
