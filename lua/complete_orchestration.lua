@@ -10,6 +10,7 @@
 -- Returns: { next ready instance ID of this partition or false, outbox entry ID... }
 --   The next ID is popped from `ready` for the same worker to lock at once (its `queued` entry
 --   stays, so recovery requeues it if that worker dies first).
+-- Entities: a finished status with messages left in the inbox is committed as 'Running' instead.
 -- Errors: 'DT_LEASE_LOST' when the token does not hold a live lease (nothing is changed).
 local id, token = ARGV[1], ARGV[2]
 local now = nowMs()
@@ -46,6 +47,10 @@ end
 redis.call('HSET', KEYS[K_INST], unpack(sets))
 redis.call('HDEL', KEYS[K_INST], unpack(dels))
 redis.call('ZREM', KEYS[K_LEASES], id)
+if not isLive(status) and string.byte(id, 1) == 64 and redis.call('LLEN', KEYS[K_INBOX]) > 0 then
+  -- An entity that emptied itself while new requests arrived stays alive to serve them.
+  status = 'Running'
+end
 setStatus(id, oldStatus, status, created)
 local na = tonumber(ARGV[i]); i = i + 1
 for _ = 1, na do

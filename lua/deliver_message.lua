@@ -6,6 +6,8 @@
 --       3 event JSON, 4 target execution ID ('' = current), 5 message ID (route) or timer member (timer),
 --       6 kind: 'start' for ExecutionStarted, else 'other'.
 --       For 'start': 7 execution ID, 8 name, 9 input, 10 version, 11 parent ID, 12 created ms
+-- Entities: a message to a missing or finished entity ID ('@name@key') creates it as Pending first
+--   (KEYS[13] is then the entity name's index).
 -- Returns: 1 delivered, 0 dropped (missing, finished, other execution, duplicate),
 --          'REJECT' when a start message meets a live instance of another execution.
 -- Errors (client mode): 'DT_NOT_FOUND', 'DT_COMPLETED <status>'.
@@ -19,6 +21,16 @@ elseif mode == 'route' then
 end
 local cur = redis.call('HMGET', KEYS[K_INST], 's', 'e')
 local status, curExec = cur[1], cur[2]
+if string.byte(id, 1) == 64 and (not status or not isLive(status)) then
+  -- An entity ('@name@key') comes into being, or back after it emptied itself, with a message.
+  if status then
+    redis.call('ZREM', statusKey(status), id)
+    redis.call('DEL', KEYS[K_HIST])
+  end
+  createRecord({ id = id, exec = '', name = string.match(id, '^@([^@]*)@') or '', input = '', version = '', parent = '',
+    created = tostring(now), scheduled = '' })
+  status, curExec = 'Pending', ''
+end
 if kind == 'start' and curExec ~= ARGV[7] then
   if status and isLive(status) then return 'REJECT' end
   if status then dropInstance(id, status) end

@@ -1,12 +1,15 @@
 public import DurableTask
 
-/// The example orchestrations and activities, under the names `durable serve` registers.
+/// The example orchestrations, activities and entities, under the names `durable serve` registers.
 public enum ExampleCatalog {
     /// The example orchestrator names.
     public static let orchestratorNames = [
         FunctionChaining.name, FanOutFanIn.name, MonitorJobStatus.name, BudgetApproval.name, PeriodicCleanup.name,
-        CheckSiteAvailable.name, RetryFlaky.name, SubOrchestrationParent.name,
+        CheckSiteAvailable.name, RetryFlaky.name, SubOrchestrationParent.name, BankTransfer.name,
     ]
+
+    /// The example entity names.
+    public static let entityNames = [Counter.name, Account.name]
 
     /// Registers every example orchestrator and activity. ``CheckSiteAvailable`` also needs the
     /// durable HTTP activity: register it with `registry.addDurableHTTP(client:configuration:)`.
@@ -25,5 +28,8 @@ public enum ExampleCatalog {
         registry.addOrchestrator(RetryFlaky())
         registry.addActivity(FlakyActivity())
         registry.addOrchestrator(SubOrchestrationParent())
+        registry.addEntity(Counter())
+        registry.addEntity(Account())
+        registry.addOrchestrator(BankTransfer())
     }
 }

@@ -72,10 +72,10 @@ extension ConformanceSuite {
         ]
     }
 
-    /// Waits (bounded: 10 s) until `condition` holds.
-    static func waitUntil(_ what: String = "condition", file: StaticString = #fileID, line: UInt = #line,
-                          _ condition: () async throws -> Bool) async throws {
-        let deadline = ContinuousClock.now + .seconds(10)
+    /// Waits (bounded: 10 s by default) until `condition` holds.
+    static func waitUntil(_ what: String = "condition", timeout: Duration = .seconds(10), file: StaticString = #fileID,
+                          line: UInt = #line, _ condition: () async throws -> Bool) async throws {
+        let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
             if try await condition() { return }
             try await Task.sleep(for: .milliseconds(10))

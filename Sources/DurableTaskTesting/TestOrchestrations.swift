@@ -161,6 +161,7 @@ public enum TestOrchestrations {
             let _: NoValue = try await ctx.callActivity(named: "Count", input: key)
             return nil
         }
+        registerEntities(&r)
         return r
     }
 }

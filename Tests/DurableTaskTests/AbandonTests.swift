@@ -14,7 +14,7 @@ struct AbandonTests {
 
     @Test func abandonResumesEveryAwaitWithCancellationAndDrains() {
         let flag = Flag()
-        var driver = RunnerDriver(["O": { ctx, _ in
+        let driver = RunnerDriver(["O": { ctx, _ in
             defer { flag.add("root exited") }
             async let event: String = ctx.waitForExternalEvent("never")
             let group = await withTaskGroup(of: String.self) { g in

@@ -70,6 +70,12 @@ public enum EngineFailure {
     public static let orchestratorNotRegistered = "OrchestratorNotRegistered"
     /// No activity is registered under the scheduled name.
     public static let activityNotRegistered = "ActivityNotRegistered"
+    /// The entity has no operation of that name.
+    public static let entityOperationNotFound = "EntityOperationNotFound"
+    /// No entity of that name is registered with the worker.
+    public static let entityNotRegistered = "EntityNotRegistered"
+    /// `lockEntities` was misused (nested, empty, or a call to an entity outside the lock set).
+    public static let lockingRulesViolation = "LockingRulesViolation"
     /// A payload could not be encoded or decoded.
     public static let serialization = "SerializationError"
 }

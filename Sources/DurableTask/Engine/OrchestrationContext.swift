@@ -46,6 +46,11 @@ public final class OrchestrationContext: @unchecked Sendable {
     var bufferedEvents: [HistoryEvent] = []
     var parkedWaiters = 0
     var customStatus: String?
+    /// Lock requests sent and not yet released, by request ID: the entities each one locks.
+    /// Released when the execution ends, however it ends.
+    var openLocks: [String: [String]] = [:]
+    /// The entities of the critical section being run, if any.
+    var criticalSection: Set<String>?
     var continueAsNewRequest: (input: String?, preserveEvents: Bool, version: String?)?
     var fatal: FailureDetails?
     var abandoned = false

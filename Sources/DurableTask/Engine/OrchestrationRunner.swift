@@ -318,6 +318,8 @@ public final class OrchestrationRunner: @unchecked Sendable {
     private func finishTurn(appending newEvents: [HistoryEvent]) -> OrchestrationTurnOutcome {
         let c = context
         var appended = newEvents
+        // However the execution ends, the entity locks it holds or requested are released.
+        if completion != nil && !completionEmitted { c.releaseAllLocks() }
         var actions = c.pendingActions.takeAll()
         let now = c.currentUtcDateTime
         for action in actions {

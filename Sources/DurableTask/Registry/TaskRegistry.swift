@@ -1,7 +1,8 @@
-/// The orchestrators and activities a worker can run, by registered name.
+/// The orchestrators, activities and entities a worker can run, by registered name.
 public struct TaskRegistry: Sendable {
     private(set) var orchestrators: [String: OrchestratorFunction] = [:]
     private(set) var activities: [String: ActivityFunction] = [:]
+    private(set) var entities: [String: EntityFunction] = [:]
 
     /// Creates an empty registry.
     public init() {}
@@ -25,6 +26,22 @@ public struct TaskRegistry: Sendable {
     public mutating func addActivity(named name: String, _ function: @escaping ActivityFunction) {
         activities[name] = function
     }
+
+    /// Registers a typed entity under its ``Entity/name`` (case-insensitive).
+    public mutating func addEntity<E: Entity>(_ entity: E) {
+        entities[E.name.lowercased()] = entity.function
+    }
+
+    /// Registers an untyped entity over JSON text (case-insensitive name).
+    public mutating func addEntity(named name: String, _ function: @escaping EntityFunction) {
+        entities[name.lowercased()] = function
+    }
+
+    /// The entity registered under `name` (case-insensitive).
+    public func entity(named name: String) -> EntityFunction? { entities[name.lowercased()] }
+
+    /// The registered entity names, lowercased.
+    public var entityNames: [String] { entities.keys.sorted() }
 
     /// The orchestrator registered under `name`.
     public func orchestrator(named name: String) -> OrchestratorFunction? { orchestrators[name] }

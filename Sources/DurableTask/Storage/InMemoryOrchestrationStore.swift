@@ -118,6 +118,7 @@ public final class InMemoryOrchestrationStore: OrchestrationStore {
 
     public func sendMessage(_ message: OrchestrationMessage) async throws {
         try state.withLock { s in
+            if EntityID.isEntity(message.instanceId) { return enqueue(message, in: &s) }
             guard let record = s.instances[message.instanceId] else {
                 throw DurableTaskError(.instanceNotFound, "no instance has ID '\(message.instanceId)'")
             }
@@ -222,6 +223,10 @@ public final class InMemoryOrchestrationStore: OrchestrationStore {
             if result.replaceHistory { record.history = result.historyToAppend } else { record.history += result.historyToAppend }
             let now = Date()
             record.metadata.runtimeStatus = result.status
+            if result.status.isTerminal && EntityID.isEntity(id) && !record.inbox.isEmpty {
+                // An entity that emptied itself while new requests arrived stays alive to serve them.
+                record.metadata.runtimeStatus = .running
+            }
             record.metadata.lastUpdatedAt = now
             record.metadata.customStatus = result.customStatus
             record.metadata.output = result.output
@@ -230,7 +235,7 @@ public final class InMemoryOrchestrationStore: OrchestrationStore {
                 record.metadata.executionId = next.executionId
                 record.metadata.input = next.input
             }
-            if result.status.isTerminal { record.inbox.removeAll() }
+            if record.metadata.runtimeStatus.isTerminal { record.inbox.removeAll() }
             s.instances[id] = record
             if !record.inbox.isEmpty { markReady(id, in: &s) }
             for activity in result.activities { s.activities.append((activity, 0)) }
@@ -342,6 +347,12 @@ public final class InMemoryOrchestrationStore: OrchestrationStore {
                 let request = CreateInstanceRequest(executionStarted: start, createdAt: message.event.timestamp)
                 s.instances[id] = InstanceRecord(metadata: request.initialMetadata)
             }
+        }
+        if let entity = EntityID(instanceId: id), s.instances[id].map({ !$0.metadata.runtimeStatus.isLive }) ?? true {
+            // An entity comes into being, or back after it emptied itself, with a message.
+            let now = Date()
+            s.instances[id] = InstanceRecord(metadata: OrchestrationMetadata(
+                instanceId: id, name: entity.name, executionId: "", runtimeStatus: .pending, createdAt: now, lastUpdatedAt: now))
         }
         guard var record = s.instances[id] else { return }
         if let target = message.executionId, target != record.metadata.executionId { return }

@@ -22,6 +22,8 @@ public enum MetricNames {
     public static let cacheHits = "durabletask.orchestration.cache_hits"
     /// The `turns` metric.
     public static let turns = "durabletask.orchestration.turns"
+    /// The `entityOperations` metric: entity operations run.
+    public static let entityOperations = "durabletask.entity.operations"
     /// The `activities` metric.
     public static let activities = "durabletask.activity.executions"
 }

@@ -45,6 +45,8 @@ public final class DurableTaskWorker: Service {
     private let logger: Logger
     private let processor: OrchestrationTurnProcessor
     private let cache: RunnerCache
+    private let entityProcessor: EntityTurnProcessor
+    private let entityCache: EntitySnapshotCache
     private let stopping = Atomic<Bool>(false)
     private let metrics: WorkerMetrics
 
@@ -61,6 +63,8 @@ public final class DurableTaskWorker: Service {
         self.logger = logger
         self.processor = OrchestrationTurnProcessor(registry: registry, logger: logger)
         self.cache = RunnerCache(capacity: configuration.runnerCacheCapacity)
+        self.entityProcessor = EntityTurnProcessor(registry: registry, logger: logger)
+        self.entityCache = EntitySnapshotCache(capacity: configuration.runnerCacheCapacity)
     }
 
     /// Runs the dispatch loops until graceful shutdown or cancellation.
@@ -92,6 +96,7 @@ public final class DurableTaskWorker: Service {
             self.stopping.store(true, ordering: .relaxed)
         }
         cache.removeAll()
+        entityCache.removeAll()
         logger.info("durable task worker stopped")
     }
 
@@ -133,8 +138,9 @@ public final class DurableTaskWorker: Service {
 
     // MARK: Orchestrations
 
-    /// Runs and commits one turn.
+    /// Runs and commits one turn (an entity's batch, for entity IDs).
     func runTurn(_ item: OrchestrationWorkItem) async {
+        if EntityID.isEntity(item.instanceId) { return await runEntityBatch(item) }
         let start = ContinuousClock.now
         if let oldest = item.messages.map(\.event.timestamp).min() {
             metrics.dispatchLatency.recordNanoseconds(Int64(max(0, -oldest.timeIntervalSinceNow) * 1e9))
@@ -159,6 +165,30 @@ public final class DurableTaskWorker: Service {
         } catch {
             if let runner { cache.remove(runner) }
             logger.error("orchestration turn failed; releasing the work item", metadata: [
+                LogKeys.instanceId: .string(item.instanceId), LogKeys.error: "\(error)",
+            ])
+            try? await store.abandonOrchestrationWorkItem(item)
+        }
+        metrics.turnDuration.recordNanoseconds((ContinuousClock.now - start).nanoseconds)
+    }
+
+    /// Runs and commits one entity batch.
+    func runEntityBatch(_ item: OrchestrationWorkItem) async {
+        let start = ContinuousClock.now
+        do {
+            let output = try await entityProcessor.process(item, cached: entityCache.take(item.instanceId)) {
+                try await store.readHistory(instanceId: item.instanceId)
+            }
+            entityCache.put(item.instanceId, output.snapshot)
+            try await store.completeOrchestrationWorkItem(item, result: output.result)
+            metrics.turns.increment()
+            metrics.entityOperations.increment(by: output.operations)
+        } catch let error as DurableTaskError where error.code == .leaseLost {
+            _ = entityCache.take(item.instanceId)
+            logger.warning("entity batch not committed: lease lost", metadata: [LogKeys.instanceId: .string(item.instanceId)])
+        } catch {
+            _ = entityCache.take(item.instanceId)
+            logger.error("entity batch failed; releasing the work item", metadata: [
                 LogKeys.instanceId: .string(item.instanceId), LogKeys.error: "\(error)",
             ])
             try? await store.abandonOrchestrationWorkItem(item)
@@ -254,6 +284,7 @@ struct WorkerMetrics: Sendable {
     let cacheHits: Counter
     let orchestrationFailures: Counter
     let activityFailures: Counter
+    let entityOperations: Counter
 
     init(factory: any MetricsFactory) {
         dispatchLatency = Metrics.Timer(label: MetricNames.dispatchLatency, dimensions: [], factory: factory)
@@ -265,6 +296,7 @@ struct WorkerMetrics: Sendable {
         cacheHits = Counter(label: MetricNames.cacheHits, dimensions: [], factory: factory)
         orchestrationFailures = Counter(label: MetricNames.failures, dimensions: [("kind", "orchestration")], factory: factory)
         activityFailures = Counter(label: MetricNames.failures, dimensions: [("kind", "activity")], factory: factory)
+        entityOperations = Counter(label: MetricNames.entityOperations, dimensions: [], factory: factory)
     }
 }
 

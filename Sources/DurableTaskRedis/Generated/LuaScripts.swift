@@ -406,6 +406,7 @@ enum LuaScripts {
         -- Returns: { next ready instance ID of this partition or false, outbox entry ID... }
         --   The next ID is popped from `ready` for the same worker to lock at once (its `queued` entry
         --   stays, so recovery requeues it if that worker dies first).
+        -- Entities: a finished status with messages left in the inbox is committed as 'Running' instead.
         -- Errors: 'DT_LEASE_LOST' when the token does not hold a live lease (nothing is changed).
         local id, token = ARGV[1], ARGV[2]
         local now = nowMs()
@@ -442,6 +443,10 @@ enum LuaScripts {
         redis.call('HSET', KEYS[K_INST], unpack(sets))
         redis.call('HDEL', KEYS[K_INST], unpack(dels))
         redis.call('ZREM', KEYS[K_LEASES], id)
+        if not isLive(status) and string.byte(id, 1) == 64 and redis.call('LLEN', KEYS[K_INBOX]) > 0 then
+          -- An entity that emptied itself while new requests arrived stays alive to serve them.
+          status = 'Running'
+        end
         setStatus(id, oldStatus, status, created)
         local na = tonumber(ARGV[i]); i = i + 1
         for _ = 1, na do
@@ -748,6 +753,8 @@ enum LuaScripts {
         --       3 event JSON, 4 target execution ID ('' = current), 5 message ID (route) or timer member (timer),
         --       6 kind: 'start' for ExecutionStarted, else 'other'.
         --       For 'start': 7 execution ID, 8 name, 9 input, 10 version, 11 parent ID, 12 created ms
+        -- Entities: a message to a missing or finished entity ID ('@name@key') creates it as Pending first
+        --   (KEYS[13] is then the entity name's index).
         -- Returns: 1 delivered, 0 dropped (missing, finished, other execution, duplicate),
         --          'REJECT' when a start message meets a live instance of another execution.
         -- Errors (client mode): 'DT_NOT_FOUND', 'DT_COMPLETED <status>'.
@@ -761,6 +768,16 @@ enum LuaScripts {
         end
         local cur = redis.call('HMGET', KEYS[K_INST], 's', 'e')
         local status, curExec = cur[1], cur[2]
+        if string.byte(id, 1) == 64 and (not status or not isLive(status)) then
+          -- An entity ('@name@key') comes into being, or back after it emptied itself, with a message.
+          if status then
+            redis.call('ZREM', statusKey(status), id)
+            redis.call('DEL', KEYS[K_HIST])
+          end
+          createRecord({ id = id, exec = '', name = string.match(id, '^@([^@]*)@') or '', input = '', version = '', parent = '',
+            created = tostring(now), scheduled = '' })
+          status, curExec = 'Pending', ''
+        end
         if kind == 'start' and curExec ~= ARGV[7] then
           if status and isLive(status) then return 'REJECT' end
           if status then dropInstance(id, status) end

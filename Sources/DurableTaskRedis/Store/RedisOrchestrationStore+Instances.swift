@@ -42,7 +42,8 @@ extension RedisOrchestrationStore {
 
     func startName(_ message: OrchestrationMessage) -> String? {
         if case .executionStarted(let s) = message.event.kind { return s.name }
-        return nil
+        // A message may create an entity: its script needs the entity name's index.
+        return EntityID(instanceId: message.instanceId)?.name
     }
 
     func deliverArguments(_ message: OrchestrationMessage, mode: String, token: String) throws -> [String] {

@@ -1,0 +1,112 @@
+public import Foundation
+
+/// A filter and page request for ``DurableTaskClient/queryEntities(_:)``.
+public struct EntityQuery: Sendable, Hashable {
+    /// Only entities whose name starts with this (case-insensitive).
+    public var namePrefix: String?
+    /// Last operation at or after this time.
+    public var lastModifiedFrom: Date?
+    /// Last operation at or before this time.
+    public var lastModifiedTo: Date?
+    /// The most entities scanned per page (a page may hold fewer and still carry a token).
+    public var pageSize: Int
+    /// The token from the previous page.
+    public var continuationToken: String?
+    /// Whether to return the states.
+    public var includeState: Bool
+
+    /// Creates a query.
+    public init(
+        namePrefix: String? = nil, lastModifiedFrom: Date? = nil, lastModifiedTo: Date? = nil, pageSize: Int = 100,
+        continuationToken: String? = nil, includeState: Bool = true
+    ) {
+        self.namePrefix = namePrefix
+        self.lastModifiedFrom = lastModifiedFrom
+        self.lastModifiedTo = lastModifiedTo
+        self.pageSize = pageSize
+        self.continuationToken = continuationToken
+        self.includeState = includeState
+    }
+}
+
+/// One page of entities.
+public struct EntityQueryResult: Sendable, Hashable {
+    /// The entities with state on this page.
+    public var entities: [EntityMetadata]
+    /// The token for the next page, or `nil` on the last one.
+    public var continuationToken: String?
+}
+
+/// What ``DurableTaskClient/cleanEntityStorage(removeEmptyEntities:releaseOrphanedLocks:)`` did.
+public struct CleanEntityStorageResult: Sendable, Hashable {
+    /// Entities without state, lock or waiting operations that were removed.
+    public var emptyEntitiesRemoved: Int
+    /// Locks held by orchestrations that no longer run, now released.
+    public var orphanedLocksReleased: Int
+}
+
+extension DurableTaskClient {
+    /// Signals an entity: one-way. The first operation creates the entity. With `at`, the
+    /// operation runs no earlier than that time (a durable timer of the entity's).
+    public func signalEntity(_ entity: EntityID, operation: String, input: some Encodable = NoValue(), at: Date? = nil) async throws {
+        try entity.validate()
+        let payload = try PayloadCoding.encodeOrThrow(input, what: "the input of operation '\(operation)'")
+        let request = EntityRequest(kind: .signal, operation: operation, input: payload, scheduledTime: at)
+        try await store.sendMessage(try request.message(to: entity, at: Date()))
+    }
+
+    /// Reads an entity: its state and the time of its last operation; `nil` if it has no state.
+    public func getEntity(_ entity: EntityID) async throws -> EntityMetadata? {
+        guard let metadata = try await store.getInstance(entity.instanceId), let read = EntityMetadata(metadata),
+            read.state != nil
+        else { return nil }
+        return read
+    }
+
+    /// Queries entities with state, one page at a time.
+    public func queryEntities(_ query: EntityQuery) async throws -> EntityQueryResult {
+        guard query.pageSize > 0 else { throw DurableTaskError(.invalidArgument, "the page size must be positive") }
+        let page = try await store.queryInstances(InstanceQuery(
+            instanceIdPrefix: "@" + (query.namePrefix?.lowercased() ?? ""), pageSize: query.pageSize,
+            continuationToken: query.continuationToken))
+        let entities = page.instances.compactMap { metadata -> EntityMetadata? in
+            guard var entity = EntityMetadata(metadata), entity.state != nil else { return nil }
+            if let from = query.lastModifiedFrom, entity.lastModifiedTime < from { return nil }
+            if let to = query.lastModifiedTo, entity.lastModifiedTime > to { return nil }
+            if !query.includeState { entity.state = nil }
+            return entity
+        }
+        return EntityQueryResult(entities: entities, continuationToken: page.continuationToken)
+    }
+
+    /// Removes entities that have nothing left and releases locks whose orchestration no longer
+    /// runs (it finished, failed, was terminated or purged without releasing them).
+    public func cleanEntityStorage(removeEmptyEntities: Bool = true, releaseOrphanedLocks: Bool = true) async throws
+        -> CleanEntityStorageResult
+    {
+        var result = CleanEntityStorageResult(emptyEntitiesRemoved: 0, orphanedLocksReleased: 0)
+        var token: String?
+        repeat {
+            let page = try await store.queryInstances(InstanceQuery(instanceIdPrefix: "@", pageSize: 500, continuationToken: token))
+            token = page.continuationToken
+            for metadata in page.instances where EntityID.isEntity(metadata.instanceId) {
+                if metadata.runtimeStatus.isTerminal {
+                    // A message may revive it meanwhile; the store then refuses the purge, which is right.
+                    if removeEmptyEntities, (try? await store.purgeInstance(metadata.instanceId)) == true {
+                        result.emptyEntitiesRemoved += 1
+                    }
+                    continue
+                }
+                guard releaseOrphanedLocks, let entity = EntityMetadata(metadata), let holder = entity.lockedBy,
+                    let text = metadata.input, let record = try? PayloadCoding.decode(EntityRecord.self, from: text),
+                    let requestId = record.lockRequestId
+                else { continue }
+                if let owner = try await store.getInstance(holder), owner.runtimeStatus.isLive { continue }
+                let release = EntityRequest(kind: .release, requestId: requestId, parent: holder)
+                try await store.sendMessage(try release.message(to: entity.id, at: Date()))
+                result.orphanedLocksReleased += 1
+            }
+        } while token != nil
+        return result
+    }
+}

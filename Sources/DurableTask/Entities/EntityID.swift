@@ -1,0 +1,52 @@
+/// Identifies a durable entity: a name (case-insensitive, stored lowercased) and a key.
+///
+/// Its instance ID has the Durable Functions form `@name@key`, so entities show up in instance
+/// queries like orchestrations do.
+public struct EntityID: Hashable, Sendable, Comparable, CustomStringConvertible, Codable {
+    /// The entity name, lowercased.
+    public let name: String
+    /// The key.
+    public let key: String
+
+    /// Creates an ID; the name is lowercased.
+    public init(name: String, key: String) {
+        self.name = name.lowercased()
+        self.key = key
+    }
+
+    /// Parses `@name@key`; `nil` for anything else.
+    public init?(instanceId: String) {
+        guard instanceId.first == "@" else { return nil }
+        let rest = instanceId.dropFirst()
+        guard let at = rest.firstIndex(of: "@") else { return nil }
+        self.init(name: String(rest[..<at]), key: String(rest[rest.index(after: at)...]))
+    }
+
+    /// `@name@key`.
+    public var instanceId: String { "@\(name)@\(key)" }
+
+    public var description: String { instanceId }
+
+    public static func < (a: EntityID, b: EntityID) -> Bool { a.instanceId < b.instanceId }
+
+    /// Whether an instance ID names an entity (starts with `@`).
+    public static func isEntity(_ instanceId: String) -> Bool { instanceId.utf8.first == UInt8(ascii: "@") }
+
+    /// Throws `invalidArgument` unless the name is non-empty and has no `@`, and neither part
+    /// contains a control character, `/`, `\`, `#` or `?`.
+    public func validate() throws {
+        guard !name.isEmpty, !name.contains("@") else {
+            throw DurableTaskError(.invalidArgument, "entity name '\(name)' must be non-empty and must not contain '@'")
+        }
+        for part in [name, key] {
+            for scalar in part.unicodeScalars where Self.isForbidden(scalar) {
+                throw DurableTaskError(.invalidArgument, "entity ID '\(instanceId)' contains a forbidden character (control, /, \\, # or ?)")
+            }
+        }
+    }
+
+    /// Control characters (C0, DEL, C1), `/`, `\`, `#` and `?`.
+    static func isForbidden(_ scalar: Unicode.Scalar) -> Bool {
+        scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) || "/\\#?".unicodeScalars.contains(scalar)
+    }
+}

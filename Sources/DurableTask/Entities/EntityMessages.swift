@@ -1,0 +1,127 @@
+public import Foundation
+
+/// A request to an entity, carried as the payload of an `EventRaised` named
+/// ``EntityRequest/eventName`` in the entity's inbox.
+struct EntityRequest: Codable, Sendable, Hashable {
+    /// The event name entity requests travel under.
+    static let eventName = "$entity"
+
+    enum Kind: String, Codable, Sendable {
+        /// One-way operation.
+        case signal
+        /// Operation whose result goes back to ``parent`` as an event named ``requestId``.
+        case call
+        /// Lock request travelling along ``lockSet``; the last entity answers ``parent``.
+        case lock
+        /// Releases the lock taken by request ``requestId``.
+        case release
+    }
+
+    var kind: Kind
+    var operation: String?
+    var input: String?
+    var requestId: String?
+    /// The orchestration that sent the request (calls, locks, releases).
+    var parent: String?
+    /// The parent's execution, which the answer targets.
+    var parentExecution: String?
+    /// Lock requests: every entity to lock, sorted.
+    var lockSet: [String]?
+    /// Lock requests: the index in ``lockSet`` of the entity this request is for.
+    var position: Int?
+    /// Signals: not before this time.
+    var scheduledTime: Date?
+
+    /// The message that carries this request to `target`.
+    func message(to target: EntityID, at now: Date, deliverAt: Date? = nil) throws -> OrchestrationMessage {
+        let payload = try PayloadCoding.encodeOrThrow(self, what: "an entity request")
+        return OrchestrationMessage(
+            instanceId: target.instanceId,
+            event: HistoryEvent(timestamp: now, kind: .eventRaised(name: Self.eventName, input: payload)), deliverAt: deliverAt)
+    }
+}
+
+/// An entity's answer to a call or a lock request, raised to the orchestration as an event
+/// named after the request ID.
+struct EntityResponse: Codable, Sendable, Hashable {
+    var result: String?
+    var failure: FailureDetails?
+}
+
+/// What an entity stores between batches: the input of the single `ExecutionStarted` event of
+/// its history, and so the instance's `input`.
+struct EntityRecord: Codable, Sendable, Hashable {
+    /// The serialized state; `nil` when the entity has none.
+    var state: String?
+    /// The orchestration holding the lock.
+    var lockedBy: String?
+    /// The request that took the lock.
+    var lockRequestId: String?
+    /// Requests from others that wait while the entity is locked, in arrival order.
+    var queue: [EntityRequest] = []
+    /// Recent releases of lock requests that had not reached this entity yet (bounded).
+    var released: [String] = []
+
+    /// Whether nothing is left: no state, no lock, nothing waiting.
+    var isEmpty: Bool { state == nil && lockedBy == nil && queue.isEmpty }
+}
+
+/// What clients read of an entity.
+public struct EntityMetadata: Sendable, Hashable {
+    /// The entity.
+    public var id: EntityID
+    /// The serialized state.
+    public var state: String?
+    /// When an operation last ran.
+    public var lastModifiedTime: Date
+    /// The orchestration holding its lock, if any.
+    public var lockedBy: String?
+    /// Operations waiting for the lock.
+    public var backlog: Int
+
+    /// Creates metadata.
+    public init(id: EntityID, state: String?, lastModifiedTime: Date, lockedBy: String? = nil, backlog: Int = 0) {
+        self.id = id
+        self.state = state
+        self.lastModifiedTime = lastModifiedTime
+        self.lockedBy = lockedBy
+        self.backlog = backlog
+    }
+
+    /// Decodes the state.
+    public func state<T: Decodable>(as type: T.Type = T.self) throws -> T {
+        try PayloadCoding.decodeOrThrow(T.self, from: state, what: "the state of entity \(id)")
+    }
+
+    /// Reads an entity from its instance metadata; `nil` if it is not an entity or has no state.
+    init?(_ metadata: OrchestrationMetadata) {
+        guard let id = EntityID(instanceId: metadata.instanceId), metadata.runtimeStatus.isLive,
+            let text = metadata.input, let record = try? PayloadCoding.decode(EntityRecord.self, from: text)
+        else { return nil }
+        self.init(id: id, state: record.state, lastModifiedTime: metadata.lastUpdatedAt, lockedBy: record.lockedBy,
+                  backlog: record.queue.count)
+    }
+}
+
+/// An entity operation failed; carries the operation's failure.
+public struct EntityOperationFailedError: FailureDetailsConvertible, Sendable, Hashable, CustomStringConvertible {
+    /// The entity.
+    public var entity: EntityID
+    /// The operation.
+    public var operation: String
+    /// The failure.
+    public var cause: FailureDetails
+
+    /// Creates the error.
+    public init(entity: EntityID, operation: String, cause: FailureDetails) {
+        self.entity = entity
+        self.operation = operation
+        self.cause = cause
+    }
+
+    public var description: String { "Operation '\(operation)' on entity \(entity) failed: \(cause)" }
+
+    public var failureDetails: FailureDetails {
+        FailureDetails(errorType: "EntityOperationFailed", errorMessage: description, innerFailure: cause)
+    }
+}
