@@ -1,2 +1,0 @@
-// The durable HTTP activity; see DurableHTTPActivity.swift (in progress).
-import DurableTask

@@ -1,2 +1,0 @@
-import Testing
-@Suite struct PlaceholderHTTPTests { @Test func builds() { #expect(Bool(true)) } }
