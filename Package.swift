@@ -105,7 +105,7 @@ let package = Package(
         .executableTarget(
             name: "durable",
             dependencies: [
-                "DurableTaskHost", "DurableExamples",
+                "DurableTaskHost", "DurableExamples", "DurableTaskHTTP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -116,7 +116,13 @@ let package = Package(
         .executableTarget(name: "MonitorJobStatus", dependencies: ["DurableExamples", "DurableTask"], path: "Examples/MonitorJobStatus"),
         .executableTarget(name: "BudgetApproval", dependencies: ["DurableExamples", "DurableTask"], path: "Examples/BudgetApproval"),
         .executableTarget(name: "PeriodicCleanup", dependencies: ["DurableExamples", "DurableTask"], path: "Examples/PeriodicCleanup"),
-        .executableTarget(name: "CheckSiteAvailable", dependencies: ["DurableExamples", "DurableTask"], path: "Examples/CheckSiteAvailable"),
+        .executableTarget(
+            name: "CheckSiteAvailable",
+            dependencies: [
+                "DurableExamples", "DurableTask", "DurableTaskHTTP",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
+            path: "Examples/CheckSiteAvailable"),
         .executableTarget(name: "RetryFlaky", dependencies: ["DurableExamples", "DurableTask"], path: "Examples/RetryFlaky"),
         .executableTarget(name: "SubOrchestrationParent", dependencies: ["DurableExamples", "DurableTask"], path: "Examples/SubOrchestrationParent"),
         .testTarget(

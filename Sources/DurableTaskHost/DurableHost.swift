@@ -1,4 +1,6 @@
 public import DurableTask
+import AsyncHTTPClient
+import DurableTaskHTTP
 import DurableTaskRedis
 import Foundation
 import Hummingbird
@@ -19,7 +21,8 @@ import UnixSignals
 public struct DurableHost: Sendable {
     /// The host's settings.
     public var configuration: HostConfiguration
-    /// The orchestrators and activities the worker runs. The host adds the durable HTTP activity.
+    /// The orchestrators, activities and entities the worker runs. The host adds the durable
+    /// HTTP activity (`BuiltIn::HttpActivity`), configured by ``HostConfiguration/http``.
     public var registry: TaskRegistry
     /// Where the host logs.
     public var logger: Logger
@@ -52,6 +55,10 @@ public struct DurableHost: Sendable {
         defer { embedded?.stop() }
         let url = configuration.redisURL ?? embedded!.url
         let store = try await connectStore(url: url)
+        let httpClient = HTTPClient(
+            eventLoopGroupProvider: .singleton, configuration: DurableHTTPConfiguration.recommendedClientConfiguration)
+        var registry = self.registry
+        registry.addDurableHTTP(client: httpClient, configuration: configuration.http)
         let worker = DurableTaskWorker(
             store: store, registry: registry,
             configuration: .init(
@@ -76,9 +83,11 @@ public struct DurableHost: Sendable {
             try await group.run()
         } catch {
             await store.close()
+            try? await httpClient.shutdown()
             throw HostError.describing(error, host: configuration)
         }
         await store.close()
+        try await httpClient.shutdown()
         logger.info("durable host stopped")
     }
 

@@ -1,3 +1,4 @@
+public import DurableTaskHTTP
 public import Foundation
 
 /// Everything `durable serve` (or your own host) can be told. Every field has a default.
@@ -26,12 +27,16 @@ public struct HostConfiguration: Sendable {
     public var systemKey: String?
     /// The largest request body the management API accepts, in bytes.
     public var maxBodySize: Int
+    /// The durable HTTP activity's settings, including where it may send requests (the SSRF
+    /// guard; nowhere by default).
+    public var http: DurableHTTPConfiguration
 
     /// Creates a configuration.
     public init(
         redisURL: String? = nil, dataDirectory: String = ".durable", taskHub: String = "default", partitions: Int = 4,
         leaseTimeout: Duration = .seconds(30), orchestrationConcurrency: Int = 8, activityConcurrency: Int = 32,
-        httpHost: String = "127.0.0.1", httpPort: Int = 7071, systemKey: String? = nil, maxBodySize: Int = 1 << 20
+        httpHost: String = "127.0.0.1", httpPort: Int = 7071, systemKey: String? = nil, maxBodySize: Int = 1 << 20,
+        http: DurableHTTPConfiguration = DurableHTTPConfiguration()
     ) {
         self.redisURL = redisURL
         self.dataDirectory = dataDirectory
@@ -44,6 +49,7 @@ public struct HostConfiguration: Sendable {
         self.httpPort = httpPort
         self.systemKey = systemKey
         self.maxBodySize = maxBodySize
+        self.http = http
     }
 
     /// Whether ``httpHost`` is a loopback address (`127.x.x.x`, `::1` or `localhost`).

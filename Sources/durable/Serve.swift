@@ -1,6 +1,7 @@
 import ArgumentParser
 import DurableExamples
 import DurableTask
+import DurableTaskHTTP
 import DurableTaskHost
 import Foundation
 import Logging
@@ -48,6 +49,9 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Lease timeout in seconds: how soon a dead worker's work moves on. Env DURABLE_LEASE_TIMEOUT. Default: 30")
     var leaseTimeout: Double?
 
+    @Option(help: "Where durable HTTP calls may go: comma-separated [http://|https://]host[:port|:*], host may be *.suffix; '*' allows all. Env DURABLE_HTTP_ALLOW. Default: nowhere.")
+    var httpAllow: String?
+
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical. Env DURABLE_LOG_LEVEL. Default: info")
     var logLevel: String?
 
@@ -92,6 +96,13 @@ struct Serve: AsyncParsableCommand {
         configuration.maxBodySize = try number(maxBodySize, "DURABLE_MAX_BODY_SIZE", "max-body-size") ?? configuration.maxBodySize
         if let seconds = try number(leaseTimeout, "DURABLE_LEASE_TIMEOUT", "lease-timeout") {
             configuration.leaseTimeout = .milliseconds(Int64(seconds * 1000))
+        }
+        if let allow = value(httpAllow, "DURABLE_HTTP_ALLOW") {
+            do {
+                configuration.http.destinations = try DurableHTTPDestinations(parsing: allow.split(separator: ",").map(String.init))
+            } catch let error as DurableHTTPError {
+                throw HostError(.invalidConfiguration, error.message + " (--http-allow)")
+            }
         }
         let levelText = value(logLevel, "DURABLE_LOG_LEVEL") ?? "info"
         guard let level = Logger.Level(rawValue: levelText.lowercased()) else {

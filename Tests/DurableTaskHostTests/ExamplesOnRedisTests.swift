@@ -1,5 +1,7 @@
+import AsyncHTTPClient
 import DurableExamples
 import DurableTask
+import DurableTaskHTTP
 import DurableTaskRedis
 import DurableTaskRedisTestSupport
 import DurableTaskTesting
@@ -11,14 +13,19 @@ import Testing
 @Suite("Examples on Redis")
 struct ExamplesOnRedisTests {
     /// Runs `body` with a worker serving the examples from a private redis-server, task hub `hub`.
-    func withExamples(hub: String, _ body: (TestHost) async throws -> Void) async throws {
+    func withExamples(
+        hub: String, register: (inout TaskRegistry) -> Void = { _ in }, _ body: (TestHost) async throws -> Void
+    ) async throws {
         try await withRedisServer { server in
             var logger = Logger(label: "examples")
             logger.logLevel = .critical
             let store = try await RedisOrchestrationStore.connect(url: server.url, configuration: .init(taskHub: hub), logger: logger)
             try await store.createTaskHub()
             do {
-                try await TestHost.run(store: store, register: { ExampleCatalog.register(into: &$0) }, body)
+                try await TestHost.run(store: store, register: {
+                    ExampleCatalog.register(into: &$0)
+                    register(&$0)
+                }, body)
             } catch {
                 await store.close()
                 throw error
@@ -119,5 +126,59 @@ struct ExamplesOnRedisTests {
             #expect(names(history, "TaskFailed") == 2)
             #expect(names(history, "TimerFired") == 2, "the retry delays are durable timers")
         }
+    }
+
+    @Test func checkSiteAvailableFollowsTheAsyncPattern() async throws {
+        let http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: DurableHTTPConfiguration.recommendedClientConfiguration)
+        do {
+            try await withLocalSite { base, hits in
+                let allow = DurableHTTPConfiguration(destinations: .only([.http("127.0.0.1", port: .any)]))
+                try await withExamples(hub: "ex-http", register: { $0.addDurableHTTP(client: http, configuration: allow) }) { host in
+                    let ready = try await host.runToCompletion("CheckSiteAvailable", input: base + "/slow")
+                    #expect(try ready.output(as: Int.self) == 200)
+                    #expect(hits.value == 2, "one 202, then one poll of Location")
+                    let history = try await host.client.getHistory(ready.instanceId)
+                    #expect(names(history, "TaskCompleted") == 2)
+
+                    let missing = try await host.runToCompletion("CheckSiteAvailable", input: base + "/missing")
+                    #expect(try missing.output(as: Int.self) == 404)
+
+                    let refused = try await host.runToCompletion("CheckSiteAvailable", input: "http://10.0.0.1/")
+                    #expect(refused.runtimeStatus == .failed)
+                    #expect(refused.failureDetails?.description.contains("10.0.0.1") == true, "\(String(describing: refused.failureDetails))")
+                }
+            }
+        } catch {
+            try await http.shutdown()
+            throw error
+        }
+        try await http.shutdown()
+    }
+
+    @Test func counterAndBankTransferEntities() async throws {
+        try await withExamples(hub: "ex-entities") { host in
+            let counter = Counter.id("visits")
+            for amount in [3, 4] { try await host.client.signalEntity(counter, operation: "add", input: amount) }
+            try await waitFor { try await host.client.getEntity(counter)?.state(as: Int.self) == 7 }
+            try await host.client.signalEntity(counter, operation: "reset")
+            try await waitFor { try await host.client.getEntity(counter)?.state(as: Int.self) == 0 }
+
+            try await host.client.signalEntity(Account.id("alice"), operation: "deposit", input: 100)
+            let moved = try await host.runToCompletion("BankTransfer", input: TransferInput(from: "alice", to: "bob", amount: 30))
+            #expect(try moved.output(as: String.self) == "transferred")
+            let short = try await host.runToCompletion("BankTransfer", input: TransferInput(from: "bob", to: "alice", amount: 500))
+            #expect(try short.output(as: String.self) == "insufficient funds")
+            #expect(try await host.client.getEntity(Account.id("alice"))?.state(as: Int.self) == 70)
+            #expect(try await host.client.getEntity(Account.id("bob"))?.state(as: Int.self) == 30)
+        }
+    }
+
+    func waitFor(_ condition: () async throws -> Bool) async throws {
+        let deadline = ContinuousClock.now + .seconds(10)
+        while ContinuousClock.now < deadline {
+            if try await condition() { return }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        Issue.record("condition not met within 10 seconds")
     }
 }
