@@ -1,2 +1,0 @@
-import Testing
-@Suite struct PlaceholderHostTests { @Test func builds() { #expect(Bool(true)) } }
