@@ -16,9 +16,9 @@ extension ManagementAPI {
         /// The registered orchestrator names; a start naming another gets `400` `unknown_function`.
         /// `nil` accepts any name.
         public var orchestratorNames: Set<String>?
-        /// The address ``ManagementAPI/makeApplication(onServerRunning:)`` binds to. Default `127.0.0.1`.
+        /// The address ``ManagementAPI/makeApplication(host:port:onServerRunning:)`` binds to by default. Default `127.0.0.1`.
         public var host: String
-        /// The port ``ManagementAPI/makeApplication(onServerRunning:)`` binds to; `0` picks a free one. Default 7071.
+        /// The port ``ManagementAPI/makeApplication(host:port:onServerRunning:)`` binds to by default; `0` picks a free one. Default 7071.
         public var port: Int
 
         /// Creates a configuration.

@@ -8,8 +8,8 @@ public import Logging
 /// `shared/design/DF-HTTP-API.md` specifies it, including our differences (§8, §9) and our
 /// addition, signal-with-start.
 ///
-/// Run it in a Hummingbird `Application`: either the one ``makeApplication(onServerRunning:)``
-/// builds, or your own router with ``middleware(context:)``. Every error is answered with
+/// Run it in a Hummingbird `Application`: either the one ``makeApplication(host:port:onServerRunning:)``
+/// builds, or your own router with ``addRoutes(to:)``. Every error is answered with
 /// `{"error": code, "message": text}` (see ``ManagementAPIError``); unexpected errors are logged
 /// and answered with `500 internal`.
 public struct ManagementAPI: Sendable {
@@ -20,7 +20,7 @@ public struct ManagementAPI: Sendable {
     let logger: Logger
     let basePathSegments: [String]
 
-    /// Creates the API. Call ``Configuration/validate()`` first (``makeApplication(onServerRunning:)`` does).
+    /// Creates the API. Call ``Configuration/validate()`` first (``makeApplication(host:port:onServerRunning:)`` does).
     public init(client: DurableTaskClient, configuration: Configuration = Configuration(), logger: Logger) {
         self.client = client
         self.configuration = configuration
@@ -109,6 +109,6 @@ public struct ManagementAPI: Sendable {
     }
 
     private func metadata(_ request: Request, _ error: any Error) -> Logger.Metadata {
-        ["http.method": "\(request.method)", "http.path": "\(request.uri.path)", "error": "\(error)"]
+        [APILogKeys.method: "\(request.method)", APILogKeys.path: "\(request.uri.path)", APILogKeys.error: "\(error)"]
     }
 }
