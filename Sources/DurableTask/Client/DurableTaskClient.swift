@@ -87,7 +87,7 @@ public struct DurableTaskClient: Sendable {
         name: String, rawInput: String?, options: StartOptions, event: (name: String, input: String?)?
     ) throws -> CreateInstanceRequest {
         let id = options.instanceId ?? UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
-        try InstanceID.validate(id)
+        try InstanceID.validateForStart(id)
         let started = ExecutionStartedEvent(
             name: name, instanceId: id, executionId: UUID().uuidString, input: rawInput, version: options.version,
             scheduledStartTime: options.startAt, tags: options.tags)
@@ -196,17 +196,33 @@ public struct DurableTaskClient: Sendable {
 
 /// Rules for instance IDs.
 public enum InstanceID {
-    /// The longest accepted instance ID, in UTF-8 bytes.
+    /// The longest accepted instance ID, in UTF-16 code units (as Durable Functions counts).
     public static let maxLength = 256
 
-    /// Throws `invalidArgument` unless the ID is non-empty, at most 256 bytes, and free of
-    /// control characters, `/`, `\`, `#` and `?`.
+    /// Throws `invalidArgument` unless the ID is 1 to 256 UTF-16 code units long and free of
+    /// control characters (Unicode Cc: U+0000–U+001F, U+007F–U+009F), `/`, `\`, `#` and `?`.
     public static func validate(_ id: String) throws {
-        guard !id.isEmpty, id.utf8.count <= maxLength else {
-            throw DurableTaskError(.invalidArgument, "instance ID must be 1 to \(maxLength) bytes long")
+        guard !id.isEmpty, id.utf16.count <= maxLength else {
+            throw DurableTaskError(.invalidArgument, "instance ID must be 1 to \(maxLength) UTF-16 code units long")
         }
-        for scalar in id.unicodeScalars where scalar.value < 0x20 || scalar.value == 0x7F || "/\\#?".unicodeScalars.contains(scalar) {
+        for scalar in id.unicodeScalars where isForbidden(scalar) {
             throw DurableTaskError(.invalidArgument, "instance ID '\(id)' contains a forbidden character (control, /, \\, # or ?)")
+        }
+    }
+
+    /// Validates the ID of an orchestration instance a client starts: the rules of ``validate(_:)``,
+    /// and no leading `@`, which is reserved for entities.
+    public static func validateForStart(_ id: String) throws {
+        try validate(id)
+        guard !id.hasPrefix("@") else {
+            throw DurableTaskError(.invalidArgument, "instance ID '\(id)' starts with '@', which is reserved for entities")
+        }
+    }
+
+    private static func isForbidden(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x00...0x1F, 0x7F...0x9F: true
+        default: "/\\#?".unicodeScalars.contains(scalar)
         }
     }
 }

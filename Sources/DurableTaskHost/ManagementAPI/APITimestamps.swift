@@ -1,0 +1,124 @@
+import Foundation
+
+/// The timestamp formats of §6.1: UTC, `Z`-terminated, to the second for instance times and with
+/// up to 7 fractional digits for history times; lenient RFC 3339 parsing for query values.
+enum APITimestamps {
+    /// `yyyy-MM-ddTHH:mm:ssZ`, cut (not rounded) to the second.
+    static func seconds(_ date: Date) -> String {
+        let ticks = Int64((date.timeIntervalSince1970 * 10_000_000).rounded(.down))
+        return civil(seconds: floorDiv(ticks, 10_000_000)) + "Z"
+    }
+
+    /// ISO 8601 UTC with up to 7 fractional digits, trailing zeros dropped: `2024-05-01T12:00:00.5Z`.
+    static func precise(_ date: Date) -> String {
+        let ticks = Int64((date.timeIntervalSince1970 * 10_000_000).rounded())
+        let secs = floorDiv(ticks, 10_000_000)
+        var fraction = String(ticks - secs * 10_000_000)
+        fraction = String(repeating: "0", count: 7 - fraction.count) + fraction
+        while fraction.last == "0" { fraction.removeLast() }
+        return civil(seconds: secs) + (fraction.isEmpty ? "" : "." + fraction) + "Z"
+    }
+
+    /// Parses an RFC 3339 timestamp (`T` or a space between date and time, optional seconds and
+    /// fraction, `Z` or a `±hh:mm` offset; no offset means UTC) or a bare date (midnight UTC).
+    /// A space where the offset sign should be is read as `+`, since form decoding turns an
+    /// unencoded `+` into a space.
+    static func parse(_ text: String) -> Date? {
+        let s = Array(text.trimmingCharacters(in: .whitespaces).utf8)
+        var i = 0
+        func number(_ count: Int) -> Int? {
+            guard i + count <= s.count else { return nil }
+            var v = 0
+            for b in s[i..<(i + count)] {
+                guard b >= 48, b <= 57 else { return nil }
+                v = v * 10 + Int(b - 48)
+            }
+            i += count
+            return v
+        }
+        func take(_ c: Character) -> Bool {
+            guard i < s.count, s[i] == c.asciiValue! else { return false }
+            i += 1
+            return true
+        }
+        guard let year = number(4), take("-"), let month = number(2), take("-"), let day = number(2),
+            (1...12).contains(month), (1...daysIn(month: month, year: year)).contains(day)
+        else { return nil }
+        var seconds = Double(daysFromCivil(year: year, month: month, day: day)) * 86_400
+        if i == s.count { return Date(timeIntervalSince1970: seconds) }
+        guard take("T") || take("t") || take(" "), let hour = number(2), take(":"), let minute = number(2),
+            hour < 24, minute < 60
+        else { return nil }
+        seconds += Double(hour * 3600 + minute * 60)
+        if take(":") {
+            guard let second = number(2), second < 61 else { return nil }
+            seconds += Double(second)
+            if take(".") || take(",") {
+                var scale = 0.1
+                var digits = 0
+                while i < s.count, s[i] >= 48, s[i] <= 57 {
+                    seconds += Double(s[i] - 48) * scale
+                    scale /= 10
+                    digits += 1
+                    i += 1
+                }
+                guard digits > 0 else { return nil }
+            }
+        }
+        if i == s.count || (take("Z") || take("z")) && i == s.count { return Date(timeIntervalSince1970: seconds) }
+        guard i < s.count else { return nil }
+        let sign: Double
+        if take("+") || take(" ") { sign = 1 } else if take("-") { sign = -1 } else { return nil }
+        guard let oh = number(2), oh < 24 else { return nil }
+        _ = take(":")
+        guard let om = number(2), om < 60, i == s.count else { return nil }
+        return Date(timeIntervalSince1970: seconds - sign * Double(oh * 3600 + om * 60))
+    }
+
+    private static func floorDiv(_ a: Int64, _ b: Int64) -> Int64 {
+        let q = a / b
+        return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q
+    }
+
+    /// `yyyy-MM-ddTHH:mm:ss` for seconds since 1970 (UTC).
+    private static func civil(seconds: Int64) -> String {
+        let days = floorDiv(seconds, 86_400)
+        let rest = Int(seconds - days * 86_400)
+        let (y, m, d) = civilFromDays(days)
+        func two(_ v: Int) -> String { v < 10 ? "0\(v)" : "\(v)" }
+        var year = String(y)
+        if year.count < 4 { year = String(repeating: "0", count: 4 - year.count) + year }
+        return "\(year)-\(two(m))-\(two(d))T\(two(rest / 3600)):\(two(rest / 60 % 60)):\(two(rest % 60))"
+    }
+
+    // Howard Hinnant's civil-calendar algorithms (proleptic Gregorian).
+    private static func civilFromDays(_ z0: Int64) -> (Int, Int, Int) {
+        let z = z0 + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let doe = z - era * 146_097
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let d = doy - (153 * mp + 2) / 5 + 1
+        let m = mp < 10 ? mp + 3 : mp - 9
+        return (Int(yoe + era * 400 + (m <= 2 ? 1 : 0)), Int(m), Int(d))
+    }
+
+    private static func daysFromCivil(year: Int, month: Int, day: Int) -> Int {
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yoe = y - era * 400
+        let mp = month > 2 ? month - 3 : month + 9
+        let doy = (153 * mp + 2) / 5 + day - 1
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+        return era * 146_097 + doe - 719_468
+    }
+
+    private static func daysIn(month: Int, year: Int) -> Int {
+        switch month {
+        case 2: (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
+        case 4, 6, 9, 11: 30
+        default: 31
+        }
+    }
+}

@@ -1,0 +1,112 @@
+extension ManagementAPI {
+    /// Settings of the management API. Every member has a default.
+    public struct Configuration: Sendable {
+        /// Where the routes live; matched case-insensitively. Default `/runtime/webhooks/durabletask`.
+        public var basePath: String
+        /// The task hub this host serves. A request whose `taskHub` names another hub gets `404`
+        /// `unknown_task_hub`; the name is echoed into generated links.
+        public var taskHub: String
+        /// The connection name echoed into generated links when a request names none.
+        public var connectionName: String
+        /// The key every request must present (`x-functions-key` header, else `code` query
+        /// parameter), and the `code` written into generated links. `nil`: no key is checked.
+        public var systemKey: String?
+        /// The largest request body accepted, in bytes; larger bodies get `413`. Default 1 MiB.
+        public var maxBodySize: Int
+        /// The registered orchestrator names; a start naming another gets `400` `unknown_function`.
+        /// `nil` accepts any name.
+        public var orchestratorNames: Set<String>?
+        /// The address ``ManagementAPI/makeApplication(host:port:onServerRunning:)`` binds to by default. Default `127.0.0.1`.
+        public var host: String
+        /// The port ``ManagementAPI/makeApplication(host:port:onServerRunning:)`` binds to by default; `0` picks a free one. Default 7071.
+        public var port: Int
+
+        /// Creates a configuration.
+        public init(
+            basePath: String = "/runtime/webhooks/durabletask", taskHub: String = "default",
+            connectionName: String = "Storage", systemKey: String? = nil, maxBodySize: Int = 1 << 20,
+            orchestratorNames: Set<String>? = nil, host: String = "127.0.0.1", port: Int = 7071
+        ) {
+            self.basePath = basePath
+            self.taskHub = taskHub
+            self.connectionName = connectionName
+            self.systemKey = systemKey
+            self.maxBodySize = maxBodySize
+            self.orchestratorNames = orchestratorNames
+            self.host = host
+            self.port = port
+        }
+
+        /// Whether ``host`` is a loopback address (`localhost`, `127.0.0.0/8`, `::1`).
+        public var bindsToLoopback: Bool { Self.isLoopback(host) }
+
+        /// Checks the configuration.
+        ///
+        /// - Throws: ``ManagementAPIConfigurationError`` with code `keyRequired` when ``host`` is not
+        ///   a loopback address and no ``systemKey`` is set (§8.3), or `invalidValue` for an empty
+        ///   key, a base path that does not start with `/`, a non-positive body limit or a port
+        ///   outside 0...65535.
+        public func validate() throws {
+            if let systemKey, systemKey.isEmpty {
+                throw ManagementAPIConfigurationError(.invalidValue, "the system key must not be empty")
+            }
+            if !bindsToLoopback && systemKey == nil {
+                throw ManagementAPIConfigurationError(
+                    .keyRequired,
+                    "the management API binds to '\(host)', which is not a loopback address, so a system key is required")
+            }
+            guard basePath.hasPrefix("/"), !basePathSegments.isEmpty else {
+                throw ManagementAPIConfigurationError(.invalidValue, "the base path '\(basePath)' must start with '/' and name at least one segment")
+            }
+            guard maxBodySize > 0 else {
+                throw ManagementAPIConfigurationError(.invalidValue, "the body size limit must be positive, not \(maxBodySize)")
+            }
+            guard (0...65_535).contains(port) else {
+                throw ManagementAPIConfigurationError(.invalidValue, "the port must be in 0...65535, not \(port)")
+            }
+        }
+
+        /// The base path's segments, lowercased.
+        var basePathSegments: [String] {
+            basePath.split(separator: "/").map { $0.lowercased() }
+        }
+
+        static func isLoopback(_ host: String) -> Bool {
+            var h = host.lowercased()
+            if h.hasPrefix("["), h.hasSuffix("]") { h = String(h.dropFirst().dropLast()) }
+            if h == "localhost" || h == "::1" || h == "0:0:0:0:0:0:0:1" { return true }
+            if h.hasPrefix("::ffff:") { h = String(h.dropFirst(7)) }
+            let octets = h.split(separator: ".", omittingEmptySubsequences: false)
+            guard octets.count == 4, octets.allSatisfy({ UInt8($0) != nil }) else { return false }
+            return octets[0] == "127"
+        }
+    }
+}
+
+/// A management API configuration that cannot be used.
+public struct ManagementAPIConfigurationError: Error, Sendable, CustomStringConvertible {
+    /// The error category.
+    public struct Code: Hashable, Sendable, CustomStringConvertible {
+        let raw: String
+        init(_ raw: String) { self.raw = raw }
+        public var description: String { raw }
+
+        /// A non-loopback bind without a system key.
+        public static let keyRequired = Code("keyRequired")
+        /// A value out of range.
+        public static let invalidValue = Code("invalidValue")
+    }
+
+    /// The category.
+    public var code: Code
+    /// What is wrong.
+    public var message: String
+
+    /// Creates an error.
+    public init(_ code: Code, _ message: String) {
+        self.code = code
+        self.message = message
+    }
+
+    public var description: String { "\(code): \(message)" }
+}

@@ -1,0 +1,114 @@
+public import DurableTask
+import Foundation
+import HTTPTypes
+public import Hummingbird
+public import Logging
+
+/// The Durable-Functions-compatible management HTTP API (`/runtime/webhooks/durabletask`), as
+/// `shared/design/DF-HTTP-API.md` specifies it, including our differences (§8, §9) and our
+/// addition, signal-with-start.
+///
+/// Run it in a Hummingbird `Application`: either the one ``makeApplication(host:port:onServerRunning:)``
+/// builds, or your own router with ``addRoutes(to:)``. Every error is answered with
+/// `{"error": code, "message": text}` (see ``ManagementAPIError``); unexpected errors are logged
+/// and answered with `500 internal`.
+public struct ManagementAPI: Sendable {
+    /// The client the API drives.
+    public let client: DurableTaskClient
+    /// The configuration.
+    public let configuration: Configuration
+    let logger: Logger
+    let basePathSegments: [String]
+
+    /// Creates the API. Call ``Configuration/validate()`` first (``makeApplication(host:port:onServerRunning:)`` does).
+    public init(client: DurableTaskClient, configuration: Configuration = Configuration(), logger: Logger) {
+        self.client = client
+        self.configuration = configuration
+        self.logger = logger
+        self.basePathSegments = configuration.basePathSegments
+    }
+
+    /// Whether a request path lies under the base path (compared case-insensitively).
+    public func handles(path: String) -> Bool {
+        do { return try APIRoute.segments(path: path, basePath: basePathSegments) != nil } catch { return true }
+    }
+
+    /// Answers a request. It never throws: every failure becomes a JSON error response, and a path
+    /// outside the base path gets `404 not_found`.
+    public func respond(to request: Request) async -> Response {
+        var response = await answer(request)
+        if request.method == .head { response.body = ResponseBody() }  // a HEAD answer has no body
+        return response
+    }
+
+    private func answer(_ request: Request) async -> Response {
+        do {
+            try authorize(request)
+            guard let segments = try APIRoute.segments(path: request.uri.path, basePath: basePathSegments) else {
+                throw ManagementAPIError.noRoute
+            }
+            let route = try APIRoute.match(method: request.method, segments: segments)
+            let query = QueryParameters(request.uri.query)
+            try checkTaskHub(query)
+            var call = APICall(request: request, query: query, configuration: configuration)
+            return try await dispatch(route, &call)
+        } catch let error as ManagementAPIError {
+            logger.debug("management API request refused", metadata: metadata(request, error))
+            return error.response
+        } catch let error as DurableTaskError {
+            if let answer = Self.translate(error) {
+                logger.debug("management API request refused", metadata: metadata(request, answer))
+                return answer.response
+            }
+            logger.error("management API request failed", metadata: metadata(request, error))
+            return ManagementAPIError.internal.response
+        } catch {
+            logger.error("management API request failed", metadata: metadata(request, error))
+            return ManagementAPIError.internal.response
+        }
+    }
+
+    private func dispatch(_ route: APIRoute, _ call: inout APICall) async throws -> Response {
+        switch route {
+        case .start(let name, let id): try await start(name: name, instanceId: id, &call)
+        case .signalWithStart(let name, let id, let event): try await signalWithStart(name: name, instanceId: id, eventName: event, &call)
+        case .list: try await list(call)
+        case .purgeMany: try await purgeMany(call)
+        case .status(let id): try await status(id, call)
+        case .purge(let id): try await purge(id)
+        case .operation(let id, let operation): try await perform(operation, on: id, &call)
+        case .raiseEvent(let id, let event): try await raiseEvent(id, name: event, &call)
+        case .entities:
+            throw ManagementAPIError(.notImplemented, .notImplemented, "entity routes are not implemented yet")
+        }
+    }
+
+    /// §8.3: with a key configured, every request must carry it, compared in constant time.
+    private func authorize(_ request: Request) throws(ManagementAPIError) {
+        guard let key = configuration.systemKey else { return }
+        let presented = request.headers[APIResponses.functionsKey] ?? QueryParameters(request.uri.query)["code"]
+        guard let presented, KeyComparison.equal(presented, key) else { throw .unauthorized }
+    }
+
+    private func checkTaskHub(_ query: QueryParameters) throws(ManagementAPIError) {
+        if let hub = query["taskHub"], hub.caseInsensitiveCompare(configuration.taskHub) != .orderedSame {
+            throw ManagementAPIError(.notFound, .unknownTaskHub, "this host serves task hub '\(configuration.taskHub)', not '\(hub)'")
+        }
+    }
+
+    /// The answer to a core error that has one; `nil` for errors that are internal.
+    static func translate(_ error: DurableTaskError) -> ManagementAPIError? {
+        switch error.code {
+        case .instanceNotFound: .notFound(error.message)
+        case .instanceCompleted: .gone(error.message)
+        case .instanceAlreadyExists: ManagementAPIError(.conflict, .conflict, error.message)
+        case .invalidArgument: .badRequest(error.message)
+        case .notRegistered: ManagementAPIError(.badRequest, .unknownFunction, error.message)
+        default: nil
+        }
+    }
+
+    private func metadata(_ request: Request, _ error: any Error) -> Logger.Metadata {
+        [APILogKeys.method: "\(request.method)", APILogKeys.path: "\(request.uri.path)", APILogKeys.error: "\(error)"]
+    }
+}

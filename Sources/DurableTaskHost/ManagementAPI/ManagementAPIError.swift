@@ -1,0 +1,76 @@
+public import Hummingbird
+
+/// An error the management API answers with: an HTTP status, a stable machine-readable code and a
+/// message for humans. It is sent as `{"error": code, "message": text}` (§8.2 of the contract).
+public struct ManagementAPIError: Error, Sendable, CustomStringConvertible {
+    /// The stable, machine-readable error code sent as `error`.
+    public struct Code: Hashable, Sendable, CustomStringConvertible {
+        /// The code's text.
+        public let rawValue: String
+        init(_ rawValue: String) { self.rawValue = rawValue }
+        public var description: String { rawValue }
+
+        /// No key, or a wrong key (401).
+        public static let unauthorized = Code("unauthorized")
+        /// Unknown route, wrong method, unknown instance (404).
+        public static let notFound = Code("not_found")
+        /// The instance has finished (410).
+        public static let gone = Code("gone")
+        /// An argument is missing or invalid (400).
+        public static let badRequest = Code("bad_request")
+        /// The body is not one JSON value (400).
+        public static let invalidJSON = Code("invalid_json")
+        /// The body's media type is not `application/json` (400).
+        public static let unsupportedMediaType = Code("unsupported_media_type")
+        /// The instance ID breaks the rules of §6.3 (400).
+        public static let invalidInstanceID = Code("invalid_instance_id")
+        /// No orchestrator has the name (400).
+        public static let unknownFunction = Code("unknown_function")
+        /// The `taskHub` parameter names a hub this host does not serve (404).
+        public static let unknownTaskHub = Code("unknown_task_hub")
+        /// A live instance already has the ID (409).
+        public static let conflict = Code("conflict")
+        /// The instance is in the wrong state for the operation (409).
+        public static let invalidState = Code("invalid_state")
+        /// The body is larger than the configured limit (413).
+        public static let payloadTooLarge = Code("payload_too_large")
+        /// The route exists but the engine does not support it yet (501).
+        public static let notImplemented = Code("not_implemented")
+        /// Anything unexpected (500); details go to the log, not to the caller.
+        public static let `internal` = Code("internal")
+    }
+
+    /// The HTTP status.
+    public var status: HTTPResponse.Status
+    /// The error code.
+    public var code: Code
+    /// A human-readable message.
+    public var message: String
+
+    /// Creates an error.
+    public init(_ status: HTTPResponse.Status, _ code: Code, _ message: String) {
+        self.status = status
+        self.code = code
+        self.message = message
+    }
+
+    public var description: String { "\(status.code) \(code): \(message)" }
+
+    /// The JSON body.
+    var body: JSONValue { .object([("error", .string(code.rawValue)), ("message", .string(message))]) }
+
+    /// The response: the status and the JSON body.
+    var response: Response { APIResponses.json(body, status: status) }
+}
+
+extension ManagementAPIError {
+    static func notFound(_ message: String) -> Self { Self(.notFound, .notFound, message) }
+    static func badRequest(_ message: String) -> Self { Self(.badRequest, .badRequest, message) }
+    static func invalidJSON(_ message: String) -> Self { Self(.badRequest, .invalidJSON, message) }
+    static func invalidState(_ message: String) -> Self { Self(.conflict, .invalidState, message) }
+    static func gone(_ message: String) -> Self { Self(.gone, .gone, message) }
+    static func noInstance(_ id: String) -> Self { notFound("no instance has ID '\(id)'") }
+    static let unauthorized = Self(.unauthorized, .unauthorized, "a valid key is required (x-functions-key header or code query parameter)")
+    static let noRoute = Self(.notFound, .notFound, "no management API route matches this method and path")
+    static let `internal` = Self(.internalServerError, .internal, "the server failed to process the request; see its log")
+}
