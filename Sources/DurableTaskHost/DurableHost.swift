@@ -65,7 +65,7 @@ public struct DurableHost: Sendable {
                 orchestrationConcurrency: configuration.orchestrationConcurrency,
                 activityConcurrency: configuration.activityConcurrency),
             logger: logger)
-        let app = HostHTTPApplication(
+        let app = try HostHTTPApplication(
             configuration: configuration, client: DurableTaskClient(store: store), registry: registry, logger: logger,
             onReady: { port in
                 logger.info("durable host ready", metadata: [

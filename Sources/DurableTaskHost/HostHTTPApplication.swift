@@ -4,18 +4,18 @@ import Logging
 
 /// The management API as a Hummingbird application (a `Service`) on the configured address.
 struct HostHTTPApplication {
-    let application: Application<RouterResponder<BasicRequestContext>>
+    let application: Application<ManagementAPIResponder>
 
     init(
         configuration: HostConfiguration, client: DurableTaskClient, registry: TaskRegistry, logger: Logger,
         onReady: @escaping @Sendable (Int) async -> Void
-    ) {
-        let router = Router()
-        router.get("/healthz") { _, _ in "ok" }
-        application = Application(
-            router: router,
-            configuration: .init(address: .hostname(configuration.httpHost, port: configuration.httpPort), serverName: "durable"),
-            onServerRunning: { channel in await onReady(channel.localAddress?.port ?? configuration.httpPort) },
+    ) throws {
+        let api = ManagementAPI(
+            client: client,
+            configuration: .init(
+                taskHub: configuration.taskHub, systemKey: configuration.systemKey, maxBodySize: configuration.maxBodySize,
+                orchestratorNames: Set(registry.orchestratorNames), host: configuration.httpHost, port: configuration.httpPort),
             logger: logger)
+        application = try api.makeApplication(onServerRunning: onReady)
     }
 }
