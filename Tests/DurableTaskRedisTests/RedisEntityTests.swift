@@ -90,8 +90,14 @@ struct RedisEntityTests {
                     let done = try await host.client.waitForInstanceCompletion(id, timeout: .seconds(30))
                     #expect(done.runtimeStatus == .completed)
                 }
+                // Releases travel after their orchestrations complete: wait (bounded) for them.
                 let waitUntil = ContinuousClock.now + .seconds(10)
-                while try await client.getEntity(held)?.state(as: TestCounter.State.self).value != 11 && ContinuousClock.now < waitUntil {
+                func settled() async throws -> Bool {
+                    guard try await client.getEntity(held)?.state(as: TestCounter.State.self).value == 11 else { return false }
+                    for key in keys where try await client.getEntity(TestAccount.id(key))?.lockedBy != nil { return false }
+                    return true
+                }
+                while try await !settled() && ContinuousClock.now < waitUntil {
                     try await Task.sleep(for: .milliseconds(10))
                 }
             }
