@@ -14,7 +14,7 @@ struct HostHTTPApplication {
             client: client,
             configuration: .init(
                 taskHub: configuration.taskHub, systemKey: configuration.systemKey, maxBodySize: configuration.maxBodySize,
-                orchestratorNames: Set(registry.orchestratorNames), host: configuration.httpHost, port: configuration.httpPort),
+                orchestratorNames: Set(registry.orchestratorNames), entityNames: Set(registry.entityNames), host: configuration.httpHost, port: configuration.httpPort),
             logger: logger)
         application = try api.makeApplication(onServerRunning: onReady)
     }

@@ -151,7 +151,12 @@ import Testing
         #expect(try APIRoute.match(method: .delete, segments: ["instances", "x"]) == .purge(instanceId: "x"))
         #expect(try APIRoute.match(method: .post, segments: ["instances", "x", "ReWind"]) == .operation(instanceId: "x", .rewind))
         #expect(try APIRoute.match(method: .post, segments: ["instances", "x", "raiseevent", "E"]) == .raiseEvent(instanceId: "x", eventName: "E"))
-        #expect(try APIRoute.match(method: .delete, segments: ["entities", "a", "b"]) == .entities)
+        #expect(try APIRoute.match(method: .delete, segments: ["entities", "a", "b"]) == .signalEntity(name: "a", key: "b", operation: "delete"))
+        #expect(try APIRoute.match(method: .post, segments: ["Entities", "a", "b"]) == .signalEntity(name: "a", key: "b", operation: nil))
+        #expect(try APIRoute.match(method: .post, segments: ["entities"]) == .signalEntity(name: nil, key: "", operation: nil))
+        #expect(try APIRoute.match(method: .get, segments: ["entities", "a", "b"]) == .getEntity(name: "a", key: "b"))
+        #expect(try APIRoute.match(method: .get, segments: ["entities", "a"]) == .listEntities(name: "a"))
+        #expect(try APIRoute.match(method: .get, segments: ["entities"]) == .listEntities(name: nil))
         for (method, path) in [
             (HTTPRequest.Method.get, ["orchestrators", "F"]), (.post, ["instances", "x"]), (.get, ["instances", "x", "terminate"]),
             (.post, ["instances", "x", "nope"]), (.put, ["entities"]), (.post, []), (.post, ["orchestrators", "F", "i", "other", "e"]),

@@ -65,16 +65,6 @@ struct ManagementAPIRoutingTests {
         }
     }
 
-    /// Entity routes come later: 501 not_implemented for GET, POST and DELETE.
-    @Test func entitiesAreNotImplemented() async throws {
-        try await withAPIServer { server in
-            try expectError(try await server.get("/entities"), 501, "not_implemented")
-            try expectError(try await server.get("/entities/counter"), 501, "not_implemented")
-            try expectError(try await server.post("/entities/counter/cats?op=add", body: "1", contentType: "application/json"), 501, "not_implemented")
-            try expectError(try await server.delete("/Entities/counter/cats"), 501, "not_implemented")
-        }
-    }
-
     /// A body over the limit is 413 payload_too_large, with or without Content-Length; at the
     /// limit it is accepted. The server keeps serving afterwards.
     @Test func bodyTooLarge() async throws {

@@ -167,6 +167,7 @@ func withAPIServer<R: Sendable>(
         config.host = "127.0.0.1"
         config.port = 0
         if config.orchestratorNames == nil { config.orchestratorNames = Set(host.registry.orchestratorNames) }
+        if config.entityNames == nil { config.entityNames = Set(host.registry.entityNames) }
         let api = ManagementAPI(client: host.client, configuration: config, logger: apiQuietLogger)
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
         let app = try api.makeApplication { port in continuation.yield(port) }

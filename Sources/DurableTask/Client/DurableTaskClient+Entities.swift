@@ -49,9 +49,14 @@ extension DurableTaskClient {
     /// Signals an entity: one-way. The first operation creates the entity. With `at`, the
     /// operation runs no earlier than that time (a durable timer of the entity's).
     public func signalEntity(_ entity: EntityID, operation: String, input: some Encodable = NoValue(), at: Date? = nil) async throws {
-        try entity.validate()
         let payload = try PayloadCoding.encodeOrThrow(input, what: "the input of operation '\(operation)'")
-        let request = EntityRequest(kind: .signal, operation: operation, input: payload, scheduledTime: at)
+        try await signalEntity(entity, operation: operation, rawInput: payload, at: at)
+    }
+
+    /// Signals an entity with an already serialized input (JSON text; `nil` for none).
+    public func signalEntity(_ entity: EntityID, operation: String, rawInput: String?, at: Date? = nil) async throws {
+        try entity.validate()
+        let request = EntityRequest(kind: .signal, operation: operation, input: rawInput, scheduledTime: at)
         try await store.sendMessage(try request.message(to: entity, at: Date()))
     }
 

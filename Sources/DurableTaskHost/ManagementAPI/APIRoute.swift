@@ -19,8 +19,12 @@ enum APIRoute: Sendable, Equatable {
     case operation(instanceId: String, InstanceOperation)
     /// `POST instances/{instanceId}/raiseEvent/{eventName}`
     case raiseEvent(instanceId: String, eventName: String)
-    /// `GET|POST|DELETE entities[/{entityName}[/{entityKey}]]`
-    case entities
+    /// `POST entities/{entityName}[/{entityKey}]?op=…`, or `DELETE` (operation `delete`)
+    case signalEntity(name: String?, key: String, operation: String?)
+    /// `GET entities/{entityName}/{entityKey}`
+    case getEntity(name: String, key: String)
+    /// `GET entities[/{entityName}]`
+    case listEntities(name: String?)
 
     /// The operations of `POST instances/{instanceId}/{operation}`.
     enum InstanceOperation: String, Sendable, CaseIterable {
@@ -43,8 +47,16 @@ enum APIRoute: Sendable, Equatable {
             default: throw .noRoute
             }
         case "entities":
-            guard n <= 3, [.get, .post, .delete].contains(method) else { throw .noRoute }
-            return .entities
+            guard n <= 3 else { throw .noRoute }
+            let name = n >= 2 ? segments[1] : nil
+            let key = n == 3 ? segments[2] : ""
+            switch method {
+            case .post: return .signalEntity(name: name, key: key, operation: nil)
+            case .delete: return .signalEntity(name: name, key: key, operation: "delete")
+            case .get where n == 3: return .getEntity(name: segments[1], key: segments[2])
+            case .get: return .listEntities(name: name)
+            default: throw .noRoute
+            }
         case "instances":
             switch (n, method) {
             case (1, .get): return .list

@@ -16,6 +16,9 @@ extension ManagementAPI {
         /// The registered orchestrator names; a start naming another gets `400` `unknown_function`.
         /// `nil` accepts any name.
         public var orchestratorNames: Set<String>?
+        /// The registered entity names (lowercased); a signal naming another gets `400`
+        /// `unknown_function`. `nil` accepts any name.
+        public var entityNames: Set<String>?
         /// The address ``ManagementAPI/makeApplication(host:port:onServerRunning:)`` binds to by default. Default `127.0.0.1`.
         public var host: String
         /// The port ``ManagementAPI/makeApplication(host:port:onServerRunning:)`` binds to by default; `0` picks a free one. Default 7071.
@@ -25,7 +28,8 @@ extension ManagementAPI {
         public init(
             basePath: String = "/runtime/webhooks/durabletask", taskHub: String = "default",
             connectionName: String = "Storage", systemKey: String? = nil, maxBodySize: Int = 1 << 20,
-            orchestratorNames: Set<String>? = nil, host: String = "127.0.0.1", port: Int = 7071
+            orchestratorNames: Set<String>? = nil, entityNames: Set<String>? = nil, host: String = "127.0.0.1",
+            port: Int = 7071
         ) {
             self.basePath = basePath
             self.taskHub = taskHub
@@ -33,6 +37,7 @@ extension ManagementAPI {
             self.systemKey = systemKey
             self.maxBodySize = maxBodySize
             self.orchestratorNames = orchestratorNames
+            self.entityNames = entityNames.map { Set($0.map { $0.lowercased() }) }
             self.host = host
             self.port = port
         }

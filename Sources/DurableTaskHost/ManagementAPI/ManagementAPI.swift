@@ -78,8 +78,9 @@ public struct ManagementAPI: Sendable {
         case .purge(let id): try await purge(id)
         case .operation(let id, let operation): try await perform(operation, on: id, &call)
         case .raiseEvent(let id, let event): try await raiseEvent(id, name: event, &call)
-        case .entities:
-            throw ManagementAPIError(.notImplemented, .notImplemented, "entity routes are not implemented yet")
+        case .signalEntity(let name, let key, let operation): try await signalEntity(name: name, key: key, operation: operation, &call)
+        case .getEntity(let name, let key): try await getEntity(name: name, key: key)
+        case .listEntities(let name): try await listEntities(name: name, call)
         }
     }
 
