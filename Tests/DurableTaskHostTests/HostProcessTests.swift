@@ -1,9 +1,12 @@
+import AsyncHTTPClient
 import DurableExamples
 import DurableTask
 import DurableTaskRedis
 import DurableTaskRedisTestSupport
 import Foundation
 import Logging
+import NIOCore
+import NIOHTTP1
 import Testing
 
 /// `durable serve` as a process: graceful shutdown under load, the embedded Redis, bad configuration.
@@ -80,14 +83,20 @@ struct HostProcessTests {
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let first = try HostProcess.start(["serve", "--port", "0"], in: directory)
         defer { first.kill9() }
-        _ = try await first.waitForPort()
+        let port = try await first.waitForPort()
         let socket = directory + "/.durable/redis.sock"
         #expect(FileManager.default.fileExists(atPath: directory + "/.durable/appendonlydir"))
-        let id = try await withStore(url: "unix://" + socket) { client in
-            let id = try await client.scheduleNewOrchestration(FunctionChaining.self)
+        // What the README shows: start FunctionChaining over HTTP and wait for its output.
+        let base = "http://127.0.0.1:\(port)/runtime/webhooks/durabletask"
+        let (status, body) = try await httpPost(base + "/orchestrators/FunctionChaining?timeout=20&pollingInterval=1")
+        #expect(status == 200)
+        #expect(body == #"["Hello Tokyo!","Hello Seattle!","Hello London!"]"#)
+        let (started, links) = try await httpPost(base + "/orchestrators/FunctionChaining")
+        #expect(started == 202)
+        let id = try #require(try JSONSerialization.jsonObject(with: Data(links.utf8)) as? [String: Any])["id"] as! String
+        try await withStore(url: "unix://" + socket) { client in
             let done = try await client.waitForInstanceCompletion(id, timeout: .seconds(20))
             #expect(try done.output(as: [String].self) == ["Hello Tokyo!", "Hello Seattle!", "Hello London!"])
-            return id
         }
         let redisPid = try #require(Int32(String(contentsOfFile: directory + "/.durable/redis.pid", encoding: .utf8)
             .trimmingCharacters(in: .whitespacesAndNewlines)))
@@ -109,6 +118,22 @@ struct HostProcessTests {
         }
         third.signal(SIGTERM)
         #expect(try await third.waitForExit() == 0)
+    }
+
+    /// POSTs with AsyncHTTPClient and returns the status and body.
+    private func httpPost(_ url: String) async throws -> (Int, String) {
+        let client = HTTPClient(eventLoopGroupProvider: .singleton)
+        do {
+            var request = HTTPClientRequest(url: url)
+            request.method = .POST
+            let response = try await client.execute(request, timeout: .seconds(30))
+            let body = try await response.body.collect(upTo: 1 << 20)
+            try await client.shutdown()
+            return (Int(response.status.code), String(buffer: body))
+        } catch {
+            try? await client.shutdown()
+            throw error
+        }
     }
 
     private func withStore<T: Sendable>(url: String, _ body: (DurableTaskClient) async throws -> T) async throws -> T {
