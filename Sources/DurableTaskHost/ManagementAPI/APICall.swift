@@ -1,3 +1,4 @@
+import Foundation
 import DurableTask
 import HTTPTypes
 import Hummingbird
@@ -29,6 +30,14 @@ struct APICall {
         CheckStatusLinks(
             origin: origin, basePath: configuration.basePath, taskHub: query["taskHub"] ?? configuration.taskHub,
             connection: query["connection"] ?? configuration.connectionName, key: configuration.systemKey)
+    }
+
+    /// The paging token of the `x-ms-continuation-token` request header, if any.
+    var continuationToken: String? {
+        guard let token = request.headers[APIResponses.continuationToken]?.trimmingCharacters(in: .whitespaces),
+            !token.isEmpty
+        else { return nil }
+        return token
     }
 
     /// Reads the whole body, refusing more than the configured limit with `413`.

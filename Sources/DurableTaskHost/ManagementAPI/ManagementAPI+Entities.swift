@@ -42,18 +42,13 @@ extension ManagementAPI {
     /// §4.11: `GET entities[/{name}]`: one page of entities with state; paging as for instances.
     func listEntities(name: String?, _ call: APICall) async throws -> Response {
         let q = call.query
-        var pageSize = 100
-        if let top = q["top"] {
-            guard let n = Int(top), n > 0 else { throw ManagementAPIError.badRequest("'top' must be a positive integer, not '\(top)'") }
-            pageSize = n
-        }
-        let token = call.request.headers[APIResponses.continuationToken]?.trimmingCharacters(in: .whitespaces)
+        let pageSize = try q.top()
         let fetchState = q.bool("fetchState", default: false)
         // A name filter matches the whole name: the query's prefix ends at the key separator.
         let query = EntityQuery(
             namePrefix: name.map { $0.lowercased() + "@" }, lastModifiedFrom: try q.timestamp("lastOperationTimeFrom"),
             lastModifiedTo: try q.timestamp("lastOperationTimeTo") ?? Date(), pageSize: pageSize,
-            continuationToken: token?.isEmpty == false ? token : nil, includeState: fetchState)
+            continuationToken: call.continuationToken, includeState: fetchState)
         let page = try await client.queryEntities(query)
         var headers = HTTPFields()
         if let next = page.continuationToken { headers[APIResponses.continuationToken] = next }

@@ -8,16 +8,11 @@ extension ManagementAPI {
     /// which is left out on the last page (§9).
     func list(_ call: APICall) async throws -> Response {
         let q = call.query
-        var pageSize = 100
-        if let top = q["top"] {
-            guard let n = Int(top), n > 0 else { throw ManagementAPIError.badRequest("'top' must be a positive integer, not '\(top)'") }
-            pageSize = n
-        }
-        let token = call.request.headers[APIResponses.continuationToken]?.trimmingCharacters(in: .whitespaces)
+        let pageSize = try q.top()
         let query = InstanceQuery(
             statuses: q.runtimeStatuses(), createdFrom: try q.timestamp("createdTimeFrom"),
             createdTo: try q.timestamp("createdTimeTo"), instanceIdPrefix: q["instanceIdPrefix"], pageSize: pageSize,
-            continuationToken: token?.isEmpty == false ? token : nil)
+            continuationToken: call.continuationToken)
         let page = try await client.queryInstances(query)
         let showInput = q.bool("showInput", default: true)
         var headers = HTTPFields()

@@ -36,6 +36,14 @@ struct QueryParameters: Sendable {
         return value
     }
 
+    /// The page size `top`: 100 when absent.
+    /// - Throws: `400 bad_request` unless it is a positive integer (§9).
+    func top() throws(ManagementAPIError) -> Int {
+        guard let text = self["top"] else { return 100 }
+        guard let n = Int(text), n > 0 else { throw .badRequest("'top' must be a positive integer, not '\(text)'") }
+        return n
+    }
+
     /// A timestamp (see ``APITimestamps/parse(_:)``); `nil` if absent.
     /// - Throws: `400 bad_request` if present but unparsable.
     func timestamp(_ name: String) throws(ManagementAPIError) -> Date? {
