@@ -69,7 +69,7 @@ extension RedisOrchestrationStore {
         guard !result.messages.isEmpty else { return }
         // Deliver the outbox entries now; the maintenance loop redelivers them if this process dies first.
         let partition = keys.partition(of: item.instanceId)
-        try await route(zip(entryIds, result.messages).map { (partition, $0.0, $0.1) })
+        try await route(zip(entryIds, result.messages).map { (partition, $0.0, $0.1) }, leaseTargets: true)
     }
 
     /// Runs complete_orchestration.lua; returns the IDs of the outbox entries it wrote.
@@ -108,16 +108,35 @@ extension RedisOrchestrationStore {
     }
 
     /// Delivers outbox entries to their instances (deduplicated by entry ID), answers rejected
-    /// sub-orchestration starts, and removes the entries.
-    func route(_ entries: [(partition: Int, entryId: String, message: OrchestrationMessage)]) async throws {
+    /// sub-orchestration starts, and removes the entries. With `leaseTargets`, an idle target of an
+    /// event is leased to this store at once, so its next turn needs no pop and no lock.
+    func route(_ entries: [(partition: Int, entryId: String, message: OrchestrationMessage)], leaseTargets: Bool = false) async throws {
         guard !entries.isEmpty else { return }
         // One pipelined round trip delivers every entry (each call is its own atomic script).
-        let calls = try entries.map { entry in
-            (instance: entry.message.instanceId, name: startName(entry.message),
-             arguments: try deliverArguments(entry.message, mode: "route", token: "\(entry.partition)-\(entry.entryId)"))
+        var tokens: [String?] = []
+        let calls = try entries.map { entry -> (instance: String, name: String?, arguments: [String], extraKeys: [String]) in
+            var arguments = try deliverArguments(entry.message, mode: "route", token: "\(entry.partition)-\(entry.entryId)")
+            guard leaseTargets, !isStart(entry.message) else {
+                tokens.append(nil)
+                return (entry.message.instanceId, startName(entry.message), arguments, [])
+            }
+            let token = UUID().uuidString
+            tokens.append(token)
+            arguments += Array(repeating: "", count: max(0, 12 - arguments.count))
+            arguments += [token, String(leaseMillis), String(configuration.maxMessagesPerWorkItem)]
+            let wake = keys.consumerWake(keys.partition(of: entry.message.instanceId), consumer)
+            return (entry.message.instanceId, startName(entry.message), arguments, [wake])
+        }
+        let results = try await runPipelined(LuaScripts.deliverMessage, .orchestration, calls)
+        for ((entry, token), result) in zip(zip(entries, tokens), results) {
+            guard let token, case .success(let reply) = result, reply.array != nil,
+                let leased = try workItem(id: entry.message.instanceId, token: token, reply: reply)
+            else { continue }
+            handoff.withLock { $0.append(.leased(leased)) }
+            handoffSignal.notifyAll()
         }
         var rejections: [OrchestrationMessage] = []
-        for (entry, result) in zip(entries, try await runPipelined(LuaScripts.deliverMessage, .orchestration, calls)) {
+        for (entry, result) in zip(entries, results) {
             let reply = try result.get()
             if reply.string == "REJECT", case .executionStarted(let start) = entry.message.event.kind,
                 let failure = OrchestrationMessage.subOrchestrationRejected(start, at: Date())
@@ -132,6 +151,11 @@ extension RedisOrchestrationStore {
         for entry in entries { byPartition[entry.partition, default: []].append(entry.entryId) }
         counters.add(.orchestration)
         _ = try await pool.pipeline(byPartition.map { ["XDEL", keys.outbox($0.key)] + $0.value })
+    }
+
+    private func isStart(_ message: OrchestrationMessage) -> Bool {
+        if case .executionStarted = message.event.kind { return true }
+        return false
     }
 
     public func abandonOrchestrationWorkItem(_ item: OrchestrationWorkItem) async throws {

@@ -129,10 +129,18 @@ public final class RedisOrchestrationStore: OrchestrationStore {
     func runPipelined(
         _ script: RedisScript, _ category: RoundTripCounter.Category, _ calls: [(instance: String, name: String?, arguments: [String])]
     ) async throws -> [Result<RedisValue, any Error>] {
+        try await runPipelined(script, category, calls.map { ($0.instance, $0.name, $0.arguments, []) })
+    }
+
+    /// Pipelined instance scripts whose calls may name keys beyond the instance layout.
+    func runPipelined(
+        _ script: RedisScript, _ category: RoundTripCounter.Category,
+        _ calls: [(instance: String, name: String?, arguments: [String], extraKeys: [String])]
+    ) async throws -> [Result<RedisValue, any Error>] {
         guard !calls.isEmpty else { return [] }
         counters.add(category)
         let commands = calls.map { call -> [String] in
-            let k = keys.instanceKeys(call.instance, name: call.name)
+            let k = keys.instanceKeys(call.instance, name: call.name) + call.extraKeys
             return ["EVALSHA", script.sha1, String(k.count)] + k + call.arguments
         }
         let replies = try await pool.pipeline(commands)
@@ -141,7 +149,8 @@ public final class RedisOrchestrationStore: OrchestrationStore {
             if let message = reply.errorMessage {
                 if message.hasPrefix("NOSCRIPT") {
                     do {
-                        results.append(.success(try await run(script, category, instance: call.instance, name: call.name, call.arguments)))
+                        results.append(.success(try await run(
+                            script, category, instance: call.instance, name: call.name, extraKeys: call.extraKeys, call.arguments)))
                     } catch { results.append(.failure(error)) }
                 } else {
                     results.append(.failure(Self.translate(RedisError(code: .serverError, message: message), instance: call.instance)))
