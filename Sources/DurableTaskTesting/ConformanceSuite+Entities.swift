@@ -128,6 +128,13 @@ extension ConformanceSuite {
                     }
                 }
             },
+            ConformanceScenario("inside a critical section the holder's signals run in order before its calls") { make in
+                try await withHost(make) { host in
+                    let done = try await host.runToCompletion("LockSignalCall", input: "holder")
+                    try requireEqual(done.runtimeStatus, .completed)
+                    try requireEqual(try done.output(as: Int.self), 2)
+                }
+            },
             ConformanceScenario("an emptied entity is removed, revived by the next operation, and cleaned") { make in
                 try await withHost(make) { host in
                     let client = host.client

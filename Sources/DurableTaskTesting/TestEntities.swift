@@ -107,6 +107,15 @@ extension TestOrchestrations {
             }
             return try PayloadCoding.encode(outcome)
         }
+        // Inside a critical section on TestCounter `key`: signals add 2, then calls get. Output: what get saw.
+        r.addOrchestrator(named: "LockSignalCall") { ctx, input in
+            let counter = TestCounter.id(try PayloadCoding.decode(String.self, from: input))
+            let seen = try await ctx.lockEntities([counter]) { () async throws -> Int in
+                try ctx.signalEntity(counter, operation: "add", input: 2)
+                return try await ctx.callEntity(counter, operation: "get", returning: Int.self)
+            }
+            return try PayloadCoding.encode(seen)
+        }
         // Locks TestCounter `key`, then waits inside the critical section for event "go"
         // (sets custom status "locked" first); on "go" adds 1 and finishes. With "fail" it throws.
         r.addOrchestrator(named: "LockAndWait") { ctx, input in

@@ -1,12 +1,14 @@
-import Foundation
+public import Foundation
 
 extension OrchestrationContext {
-    /// Signals an entity: one-way, fire and forget. The first operation creates the entity.
-    public func signalEntity(_ entity: EntityID, operation: String, input: some Encodable = NoValue()) throws {
+    /// Signals an entity: one-way, fire and forget. The first operation creates the entity. With
+    /// `at`, the operation runs no earlier than that time. Inside a critical section, a signal to a
+    /// locked entity runs at once, like the section's calls.
+    public func signalEntity(_ entity: EntityID, operation: String, input: some Encodable = NoValue(), at: Date? = nil) throws {
         try checkUsable()
         try entity.validate()
         let payload = try PayloadCoding.encodeOrThrow(input, what: "the input of operation '\(operation)'")
-        send(EntityRequest(kind: .signal, operation: operation, input: payload), to: entity)
+        send(EntityRequest(kind: .signal, operation: operation, input: payload, parent: instanceId, scheduledTime: at), to: entity)
     }
 
     /// Calls an entity operation and waits, durably, for its output.
