@@ -168,6 +168,28 @@ struct HostProcessTests {
         #expect(lines.first?.contains(expected) == true, "got: \(host.printed)")
     }
 
+    /// Settings come from the environment too, and a bad value there is named.
+    @Test func environmentConfigures() async throws {
+        let directory = try makeTempDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let bad = try HostProcess.start(["serve"], in: directory, environment: ["DURABLE_PORT": "abc"])
+        defer { bad.kill9() }
+        #expect(try await bad.waitForExit(timeout: .seconds(20)) == 1)
+        #expect(bad.printed.trimmingCharacters(in: .whitespacesAndNewlines)
+            == "durable: error: DURABLE_PORT='abc' is not a valid value for --port")
+        try await withRedisServer { server in
+            let good = try HostProcess.start(["serve"], in: directory, environment: [
+                "DURABLE_REDIS_URL": server.url, "DURABLE_PORT": "0", "DURABLE_TASK_HUB": "fromenv",
+            ])
+            defer { good.kill9() }
+            let line = try await good.waitForLine(containing: "durable host ready")
+            #expect(line.contains("taskHub=fromenv"))
+            #expect(line.contains("redis=\(server.url)"))
+            good.signal(SIGTERM)
+            #expect(try await good.waitForExit() == 0)
+        }
+    }
+
     /// A busy port is refused before anything starts.
     @Test func busyPortExitsWithOneLine() async throws {
         try await withRedisServer { server in
