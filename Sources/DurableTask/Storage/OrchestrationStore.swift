@@ -61,6 +61,12 @@ public protocol OrchestrationStore: Sendable {
     ///   duplicate result is dropped, so each result is applied exactly once.
     func completeActivityWorkItem(_ item: ActivityWorkItem, result: HistoryEvent) async throws
 
+    /// Completes an activity like ``completeActivityWorkItem(_:result:)`` and, if the store can,
+    /// also leases the instance's next turn to the caller and returns it, so the caller runs that
+    /// turn at once (no pop, no lock). A returned item must be completed or abandoned like any
+    /// leased work item. The default leases nothing.
+    func completeActivityWorkItemLeasingTurn(_ item: ActivityWorkItem, result: HistoryEvent) async throws -> OrchestrationWorkItem?
+
     /// Releases an activity lease so another worker runs it.
     func abandonActivityWorkItem(_ item: ActivityWorkItem) async throws
 
@@ -96,6 +102,14 @@ public protocol OrchestrationStore: Sendable {
 }
 
 extension OrchestrationStore {
+    /// Completes the activity and leases nothing.
+    public func completeActivityWorkItemLeasingTurn(_ item: ActivityWorkItem, result: HistoryEvent) async throws
+        -> OrchestrationWorkItem?
+    {
+        try await completeActivityWorkItem(item, result: result)
+        return nil
+    }
+
     /// Does nothing: the store needs no background work.
     public func runMaintenance() async throws {}
 }

@@ -234,8 +234,10 @@ public final class DurableTaskWorker: Service {
             kind = .taskFailed(taskScheduledId: request.taskId, failure: FailureDetails(error: error))
         }
         do {
-            try await store.completeActivityWorkItem(item, result: HistoryEvent(timestamp: Date(), kind: kind))
+            let next = try await store.completeActivityWorkItemLeasingTurn(item, result: HistoryEvent(timestamp: Date(), kind: kind))
             metrics.activities.increment()
+            // The store leased the instance's next turn to us: run it here, at once.
+            if let next { await runTurn(next) }
         } catch let error as DurableTaskError where error.code == .leaseLost {
             logger.notice("activity result dropped: its lease was lost (another worker may have run it)")
         } catch {

@@ -73,18 +73,32 @@ extension RedisOrchestrationStore {
     }
 
     public func completeActivityWorkItem(_ item: ActivityWorkItem, result: HistoryEvent) async throws {
+        // The script leased the instance to us: hand its turn to this store's next lock call.
+        if let leased = try await completeActivity(item, result: result, callerRunsTurn: false) {
+            handoff.withLock { $0.append(.leased(leased)) }
+            handoffSignal.notifyAll()
+        }
+    }
+
+    public func completeActivityWorkItemLeasingTurn(_ item: ActivityWorkItem, result: HistoryEvent) async throws
+        -> OrchestrationWorkItem?
+    {
+        try await completeActivity(item, result: result, callerRunsTurn: true)
+    }
+
+    /// Runs complete_activity.lua; returns the instance's next turn if the script leased it to this store.
+    private func completeActivity(_ item: ActivityWorkItem, result: HistoryEvent, callerRunsTurn: Bool) async throws
+        -> OrchestrationWorkItem?
+    {
         let id = item.request.instanceId
         let token = UUID().uuidString
         let wake = keys.consumerWake(keys.partition(of: id), consumer)
         let reply = try await run(LuaScripts.completeActivity, .activity, instance: id, extraKeys: [wake], [
             id, item.lockToken, consumer, String(leaseMillis), try RedisCodec.encode(result), item.request.executionId,
-            token, String(leaseMillis), String(configuration.maxMessagesPerWorkItem),
+            token, String(leaseMillis), String(configuration.maxMessagesPerWorkItem), callerRunsTurn ? "1" : "0",
         ])
-        // The script leased the instance to us: hand its turn to this store's next lock call.
-        if reply.array != nil, let leased = try workItem(id: id, token: token, reply: reply) {
-            handoff.withLock { $0.append(.leased(leased)) }
-            handoffSignal.notifyAll()
-        }
+        guard reply.array != nil else { return nil }
+        return try workItem(id: id, token: token, reply: reply)
     }
 
     public func abandonActivityWorkItem(_ item: ActivityWorkItem) async throws {

@@ -103,6 +103,12 @@ public final class RedisOrchestrationStore: OrchestrationStore {
             case .leased(let item): try? await abandonOrchestrationWorkItem(item)
             }
         }
+        // Activities fetched ahead but never run go back too, for the next worker's recovery pass.
+        let prefetched = activityBuffer.withLock { b -> [ActivityWorkItem] in
+            defer { b.removeAll() }
+            return Array(b)
+        }
+        for item in prefetched { try? await abandonActivityWorkItem(item) }
         await blocking.closeAll()
         await pool.close()
     }
