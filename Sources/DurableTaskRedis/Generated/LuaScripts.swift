@@ -406,7 +406,8 @@ enum LuaScripts {
         --       then counted groups: H, H history event JSON;
         --       A, A activities as 6 fields each (execution ID, task ID, name, input, attempt, instance ID);
         --       T, T timers as 2 fields each (due ms, member);
-        --       O, O outbox messages as 2 fields each (target instance ID, message JSON).
+        --       O, O outbox messages as 2 fields each (target instance ID, message JSON);
+        --       then 1 field: '0' to not pop the next ready instance (default: pop it).
         -- Returns: { next ready instance ID of this partition or false, outbox entry ID... }
         --   The next ID is popped from `ready` for the same worker to lock at once (its `queued` entry
         --   stays, so recovery requeues it if that worker dies first).
@@ -479,7 +480,9 @@ enum LuaScripts {
           makeReady(id, now)
         end
         if status ~= oldStatus then notifyWaiters() end
-        ids[1] = redis.call('LPOP', KEYS[K_READY])
+        -- ARGV after the groups: '0' when the caller will not lock a next instance (then the ready
+        -- list keeps it for a blocked worker).
+        if ARGV[i] ~= '0' then ids[1] = redis.call('LPOP', KEYS[K_READY]) end
         return ids
         """#
     )

@@ -83,7 +83,9 @@ extension RedisOrchestrationStore {
     public func completeActivityWorkItemLeasingTurn(_ item: ActivityWorkItem, result: HistoryEvent) async throws
         -> OrchestrationWorkItem?
     {
-        try await completeActivity(item, result: result, callerRunsTurn: true)
+        let next = try await completeActivity(item, result: result, callerRunsTurn: true)
+        if let next { inlineTurns.withLock { _ = $0.insert(next.lockToken) } }
+        return next
     }
 
     /// Runs complete_activity.lua; returns the instance's next turn if the script leased it to this store.

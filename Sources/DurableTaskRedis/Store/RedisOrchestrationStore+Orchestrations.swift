@@ -99,6 +99,10 @@ extension RedisOrchestrationStore {
             args.append(message.instanceId)
             args.append(try RedisCodec.encode(message))
         }
+        // A turn run by an activity loop (leased by its activity's completion) hands on nothing:
+        // that loop goes back to activities, so the next ready instance stays for blocked workers.
+        let takesNext = inlineTurns.withLock { $0.remove(item.lockToken) } == nil
+        args.append(takesNext ? "1" : "0")
         let reply = try await run(LuaScripts.completeOrchestration, .orchestration, instance: id, args)
         let parts = reply.stringArray ?? []
         if let next = parts.first ?? nil {

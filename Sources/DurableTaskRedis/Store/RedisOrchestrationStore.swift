@@ -64,6 +64,9 @@ public final class RedisOrchestrationStore: OrchestrationStore {
         case ready(String)
         case leased(OrchestrationWorkItem)
     }
+    /// Lease tokens of turns handed to an activity loop by its activity's completion; their commits
+    /// pop no next instance.
+    let inlineTurns = Mutex<Set<String>>([])
     /// Activities fetched by one XREADGROUP beyond the one returned (one per stream at most).
     let activityBuffer = Mutex<Deque<ActivityWorkItem>>([])
 
