@@ -4,6 +4,45 @@ import Foundation
 extension ConformanceSuite {
     static var lifecycle: [ConformanceScenario] {
         [
+            ConformanceScenario("rewind runs the task whose failure ended the instance again") { make in
+                try await withHost(make) { host in
+                    let failed = try await host.runToCompletion("FlakyChain")
+                    try requireEqual(failed.runtimeStatus, .failed)
+                    try await host.client.rewind(failed.instanceId, reason: "try again")
+                    let done = try await host.client.waitForInstanceCompletion(failed.instanceId)
+                    try requireEqual(done.runtimeStatus, .completed, "\(done.failureDetails.map { "\($0)" } ?? "")")
+                    try requireEqual(try done.output(as: [String].self), ["first", "succeeded on attempt 1 after 2 runs"])
+                    try requireEqual(done.failureDetails, nil)
+                    let kinds = try await host.client.getHistory(failed.instanceId).map(\.kind.typeName)
+                    try requireEqual(kinds.filter { $0 == "TaskFailed" }.count, 0, "the failure is gone from the history: \(kinds)")
+                    try requireEqual(kinds.filter { $0 == "TaskScheduled" }.count, 2, "Echo is not run again: \(kinds)")
+                    try requireEqual(kinds.filter { $0 == "ExecutionRewound" }.count, 1)
+                    try requireEqual(kinds.filter { $0 == "ExecutionCompleted" }.count, 1)
+                    try requireEqual(host.probe.count("flaky:\(failed.instanceId)"), 2)
+
+                    // A failed child runs again when its parent is rewound.
+                    let parent = try await host.runToCompletion("FlakyParent")
+                    try requireEqual(parent.runtimeStatus, .failed)
+                    try await host.client.rewind(parent.instanceId)
+                    let parentDone = try await host.client.waitForInstanceCompletion(parent.instanceId)
+                    try requireEqual(try parentDone.output(as: [String].self), ["first", "succeeded on attempt 1 after 2 runs"])
+
+                    // Code that fails by itself fails again; other states are refused with typed errors.
+                    let code = try await host.runToCompletion("CodeFails")
+                    try await host.client.rewind(code.instanceId)
+                    try await waitUntil("the rewound code failed again") {
+                        let kinds = try await host.client.getHistory(code.instanceId).map(\.kind.typeName)
+                        let status = try await host.client.getInstance(code.instanceId)?.runtimeStatus
+                        return kinds.contains("ExecutionRewound") && status == .failed
+                    }
+                    try await requireThrows("rewind of a completed instance") {
+                        try await host.client.rewind(done.instanceId)
+                    } matches: { ($0 as? DurableTaskError)?.code == .invalidState }
+                    try await requireThrows("rewind of a missing instance") {
+                        try await host.client.rewind("no-such-instance")
+                    } matches: { ($0 as? DurableTaskError)?.code == .instanceNotFound }
+                }
+            },
             ConformanceScenario("continue-as-new runs generations and truncates history") { make in
                 try await withHost(make) { host in
                     struct State: Codable { var value: Int; var target: Int }

@@ -71,6 +71,22 @@ public enum TestOrchestrations {
             let _: String = try await ctx.callActivity(named: "Fail", input: "uncaught boom")
             return nil
         }
+        // Echo, then Flaky (fails on its first run per instance) without a retry policy: fails once; a rewind completes it.
+        r.addOrchestrator(named: "FlakyChain") { ctx, _ in
+            let first: String = try await ctx.callActivity(named: "Echo", input: "first")
+            let second: String = try await ctx.callActivity(named: "Flaky", input: 2)
+            return try PayloadCoding.encode([first, second])
+        }
+        // Runs FlakyChain as a child (uncaught): fails with it; a rewind runs the child again.
+        r.addOrchestrator(named: "FlakyParent") { ctx, _ in
+            let out: [String] = try await ctx.scheduleSubOrchestrator(named: "FlakyChain", returning: [String].self).value
+            return try PayloadCoding.encode(out)
+        }
+        // Its own code fails, every time.
+        r.addOrchestrator(named: "CodeFails") { ctx, _ in
+            let _: String = try await ctx.callActivity(named: "Echo", input: "before")
+            throw ApplicationError(type: "CodeFailure", message: "the orchestrator's own code fails")
+        }
         r.addOrchestrator(named: "Retry") { ctx, input in
             let failures = try PayloadCoding.decode(Int.self, from: input)
             let policy = RetryPolicy(maxAttempts: 3, firstRetryInterval: .milliseconds(20), backoffCoefficient: 2)

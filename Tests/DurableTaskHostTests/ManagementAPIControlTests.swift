@@ -55,14 +55,25 @@ struct ManagementAPIControlTests {
         }
     }
 
-    /// Row 26: rewind is not supported yet: Failed → 501 not_implemented; unknown 404;
+    /// Row 26: rewind: Failed → 202 and the failed task runs again; unknown 404;
     /// Completed or Terminated 410; live 409 invalid_state.
     @Test func rewind() async throws {
         try await withAPIServer { server in
-            try await server.schedule("APIFail", id: "w1")
+            try await server.schedule("FlakyChain", id: "w1")
             _ = try await server.waitFor("w1", .failed)
-            try expectError(try await server.post("/instances/w1/rewind?reason=retry"), 501, "not_implemented")
-            #expect(try await server.client.getInstance("w1")?.runtimeStatus == .failed)
+            let rewound = try await server.post("/instances/w1/rewind?reason=retry")
+            #expect(rewound.status == 202)
+            #expect(rewound.body.isEmpty)
+            let done = try await server.waitDone("w1")
+            #expect(done.runtimeStatus == .completed)
+            #expect(try done.output(as: [String].self) == ["first", "succeeded on attempt 1 after 2 runs"])
+            let history = try await server.get("/instances/w1?showHistory=true")
+            let events = try #require(try history.object()["historyEvents"] as? [[String: Any]])
+            let rewind = try #require(events.first { $0["EventType"] as? String == "ExecutionRewound" })
+            #expect(rewind["Reason"] as? String == "retry")
+            try await server.schedule("APIFail", id: "w4")
+            _ = try await server.waitFor("w4", .failed)
+            #expect(try await server.post("/instances/w4/rewind").status == 202, "its own code fails again, but the rewind is accepted")
             try expectError(try await server.post("/instances/nobody/rewind"), 404, "not_found")
             try await server.schedule("APIGreet", id: "w2", input: "x")
             _ = try await server.waitDone("w2")

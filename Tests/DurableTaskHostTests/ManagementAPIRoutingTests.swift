@@ -175,5 +175,6 @@ final class FaultyStore: OrchestrationStore {
     func queryInstances(_ query: InstanceQuery) async throws -> InstanceQueryResult { try await inner.queryInstances(query) }
     func purgeInstance(_ instanceId: String) async throws -> Bool { try await inner.purgeInstance(instanceId) }
     func purgeInstances(_ filter: PurgeInstancesFilter) async throws -> Int { try await inner.purgeInstances(filter) }
+    func rewindInstance(_ message: OrchestrationMessage) async throws { try await inner.rewindInstance(message) }
     func runMaintenance() async throws { try await inner.runMaintenance() }
 }

@@ -163,6 +163,16 @@ public struct DurableTaskClient: Sendable {
         try await store.sendMessage(OrchestrationMessage(instanceId: instanceId, event: HistoryEvent(timestamp: Date(), kind: kind)))
     }
 
+    /// Rewinds a failed instance: the task whose failure ended it runs again and the orchestration
+    /// goes on from there, keeping the rest of its history. If its own code failed, the replay
+    /// fails the same way again.
+    ///
+    /// - Throws: `instanceNotFound`; `invalidState` unless the instance is `Failed`.
+    public func rewind(_ instanceId: String, reason: String? = nil) async throws {
+        try await store.rewindInstance(OrchestrationMessage(
+            instanceId: instanceId, event: HistoryEvent(timestamp: Date(), kind: .executionRewound(reason: reason))))
+    }
+
     /// Starts the instance again with its original name and input: under the same ID (it must have
     /// finished) or, with `newInstanceId`, under a new one. Returns the instance ID started.
     @discardableResult

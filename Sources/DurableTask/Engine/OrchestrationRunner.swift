@@ -99,7 +99,8 @@ public final class OrchestrationRunner: @unchecked Sendable {
         }
         if suspended {
             switch event.kind {
-            case .executionResumed, .executionTerminated, .executionSuspended, .orchestratorStarted, .orchestratorCompleted:
+            case .executionResumed, .executionTerminated, .executionSuspended, .executionRewound, .orchestratorStarted,
+                .orchestratorCompleted:
                 break
             default:
                 suspendedQueue.append(event)
@@ -164,7 +165,7 @@ public final class OrchestrationRunner: @unchecked Sendable {
             let queued = suspendedQueue
             suspendedQueue = []
             for e in queued { apply(e) }
-        case .executionCompleted, .continueAsNew:
+        case .executionCompleted, .continueAsNew, .executionRewound:
             break
         }
         executor.drain()

@@ -33,6 +33,8 @@ public struct HistoryEvent: Codable, Sendable, Hashable {
         case executionSuspended(reason: String?)
         /// A client resumed the instance.
         case executionResumed(reason: String?)
+        /// A client rewound a failed instance: its failed tasks run again (see ``DurableTaskClient/rewind(_:reason:)``).
+        case executionRewound(reason: String?)
         /// The orchestrator scheduled an activity.
         case taskScheduled(name: String, input: String?, attempt: Int)
         /// An activity completed.
@@ -130,6 +132,7 @@ extension HistoryEvent.Kind {
         case .executionTerminated: "ExecutionTerminated"
         case .executionSuspended: "ExecutionSuspended"
         case .executionResumed: "ExecutionResumed"
+        case .executionRewound: "ExecutionRewound"
         case .taskScheduled: "TaskScheduled"
         case .taskCompleted: "TaskCompleted"
         case .taskFailed: "TaskFailed"

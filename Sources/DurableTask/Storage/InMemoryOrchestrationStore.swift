@@ -132,6 +132,23 @@ public final class InMemoryOrchestrationStore: OrchestrationStore {
         orchestrationSignal.notifyAll()
     }
 
+    public func rewindInstance(_ message: OrchestrationMessage) async throws {
+        try state.withLock { s in
+            let id = message.instanceId
+            guard var record = s.instances[id] else { throw DurableTaskError(.instanceNotFound, "no instance has ID '\(id)'") }
+            guard record.metadata.runtimeStatus == .failed else {
+                throw DurableTaskError(.invalidState, "only a failed instance can be rewound; '\(id)' is \(record.metadata.runtimeStatus.rawValue)")
+            }
+            record.metadata.runtimeStatus = .running
+            record.metadata.lastUpdatedAt = Date()
+            record.inbox.append(message)
+            s.instances[id] = record
+            if record.lease == nil { markReady(id, in: &s) }
+        }
+        orchestrationSignal.notifyAll()
+        instanceSignal.notifyAll()
+    }
+
     public func getInstance(_ instanceId: String) async throws -> OrchestrationMetadata? {
         state.withLock { $0.instances[instanceId]?.metadata }
     }

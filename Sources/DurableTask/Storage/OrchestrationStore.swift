@@ -75,6 +75,12 @@ public protocol OrchestrationStore: Sendable {
     /// - Throws: `leaseLost` if the lease is no longer held.
     func renewActivityWorkItemLease(_ item: ActivityWorkItem) async throws
 
+    /// Rewinds a failed instance: atomically marks it `Running` and enqueues `message` (an
+    /// `ExecutionRewound` event); the next turn rewrites the history so the failed tasks run again.
+    ///
+    /// - Throws: `instanceNotFound` if no instance has the ID; `invalidState` unless it is `Failed`.
+    func rewindInstance(_ message: OrchestrationMessage) async throws
+
     /// Reads an instance's state, or `nil` if it does not exist.
     func getInstance(_ instanceId: String) async throws -> OrchestrationMetadata?
 

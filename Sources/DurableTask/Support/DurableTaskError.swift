@@ -27,6 +27,8 @@ public struct DurableTaskError: Error, Sendable, CustomStringConvertible {
         public static let serialization = Code("serialization")
         /// The store failed (connection lost, script error, ...).
         public static let storeFailure = Code("storeFailure")
+        /// The instance is in a state that does not allow the request (e.g. rewinding one that has not failed).
+        public static let invalidState = Code("invalidState")
         /// The task hub does not exist or was deleted.
         public static let taskHubNotFound = Code("taskHubNotFound")
     }

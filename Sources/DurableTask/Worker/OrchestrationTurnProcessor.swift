@@ -51,6 +51,9 @@ public struct OrchestrationTurnProcessor: Sendable {
         _ item: OrchestrationWorkItem, cached: OrchestrationRunner?,
         loadHistory: () async throws -> [HistoryEvent]
     ) async throws -> Output {
+        if item.messages.contains(where: \.event.isRewind) {
+            return try await rewind(item, cached: cached, loadHistory: loadHistory)
+        }
         var runner: OrchestrationRunner
         var past: [HistoryEvent] = []
         let path: Path
@@ -104,6 +107,44 @@ public struct OrchestrationTurnProcessor: Sendable {
             result.failureDetails = completion.failureDetails
         }
         return Output(result: result, runner: runner.isCompleted ? nil : runner, path: path)
+    }
+
+    /// A rewind turn: replays the rewritten history (``RewindPlan``), applies the new messages,
+    /// replaces the stored history, and runs the failed task again.
+    private func rewind(
+        _ item: OrchestrationWorkItem, cached: OrchestrationRunner?, loadHistory: () async throws -> [HistoryEvent]
+    ) async throws -> Output {
+        cached?.abandon()
+        var stored = item.history ?? []
+        if item.history == nil, item.historyLength > 0 { stored = try await loadHistory() }
+        let plan = RewindPlan(stored)
+        let runner = makeRunner(instanceId: item.instanceId)
+        let outcome = runner.execute(past: plan.history, newEvents: item.messages.map(\.event), now: Date())
+        var result = OrchestrationTurnResult(
+            historyToAppend: plan.history + outcome.historyToAppend, replaceHistory: true, status: outcome.runtimeStatus)
+        let executionId = outcome.executionStarted?.executionId ?? item.executionId ?? ""
+        collect(outcome, executionId: executionId, into: &result)
+        result.customStatus = outcome.customStatus
+        if let completion = outcome.completion {
+            result.output = completion.result
+            result.failureDetails = completion.failureDetails
+        }
+        if let started = outcome.executionStarted, outcome.completion == nil {
+            switch plan.retry {
+            case .activity(let id, let name, let input, let attempt):
+                result.activities.append(ActivityRequest(
+                    instanceId: item.instanceId, executionId: executionId, taskId: id, name: name, input: input, attempt: attempt))
+            case .subOrchestration(let id, let name, let child, let input):
+                let start = ExecutionStartedEvent(
+                    name: name, instanceId: child, executionId: UUID().uuidString, input: input,
+                    parent: ParentInstance(name: started.name, instanceId: item.instanceId, executionId: executionId, taskScheduledId: id))
+                result.messages.append(OrchestrationMessage(
+                    instanceId: child, event: HistoryEvent(timestamp: Date(), kind: .executionStarted(start))))
+            case nil:
+                break
+            }
+        }
+        return Output(result: result, runner: runner.isCompleted ? nil : runner, path: .replayed)
     }
 
     /// Translates actions into activities, timers and outbound messages.

@@ -81,7 +81,7 @@ enum HistoryPayload {
                 m.append(("FailureDetails", HistoryPayload.failure(f)))
             case .executionTerminated(let reason, _):
                 input(reason)
-            case .executionSuspended(let reason), .executionResumed(let reason):
+            case .executionSuspended(let reason), .executionResumed(let reason), .executionRewound(let reason):
                 m.append(("Reason", .string(orNull: reason)))
             case .taskScheduled(let name, let text, _):
                 m.append(("Name", .string(name)))

@@ -47,7 +47,7 @@ extension ManagementAPI {
         case .rewind:
             switch status {
             case .failed:
-                throw ManagementAPIError(.notImplemented, .notImplemented, "rewind is not supported by this engine yet")
+                try await client.rewind(id, reason: reason)
             case .completed, .terminated, .canceled: throw finished()
             default: throw ManagementAPIError.invalidState("only a failed instance can be rewound; '\(id)' is \(status.rawValue)")
             }

@@ -103,6 +103,7 @@ public struct ManagementAPI: Sendable {
         case .instanceNotFound: .notFound(error.message)
         case .instanceCompleted: .gone(error.message)
         case .instanceAlreadyExists: ManagementAPIError(.conflict, .conflict, error.message)
+        case .invalidState: .invalidState(error.message)
         case .invalidArgument: .badRequest(error.message)
         case .notRegistered: ManagementAPIError(.badRequest, .unknownFunction, error.message)
         default: nil

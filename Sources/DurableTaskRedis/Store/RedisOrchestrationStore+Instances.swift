@@ -57,6 +57,12 @@ extension RedisOrchestrationStore {
         return args
     }
 
+    public func rewindInstance(_ message: OrchestrationMessage) async throws {
+        try await run(LuaScripts.rewindInstance, .client, instance: message.instanceId, [
+            message.instanceId, try RedisCodec.encode(message.event),
+        ])
+    }
+
     public func getInstance(_ instanceId: String) async throws -> OrchestrationMetadata? {
         counters.add(.client)
         let reply = try await pool.send(["HMGET", keys.instance(instanceId)] + InstanceFields.names)

@@ -184,6 +184,8 @@ public final class RedisOrchestrationStore: OrchestrationStore {
         case "DT_NOT_FOUND": return DurableTaskError(.instanceNotFound, "no instance has ID '\(id)'")
         case "DT_COMPLETED": return DurableTaskError(.instanceCompleted, "instance '\(id)' has already finished (\(error.message))")
         case "DT_LEASE_LOST": return DurableTaskError(.leaseLost, "the lease on '\(id)' expired or was taken over; nothing was committed")
+        case "DT_STATE":
+            return DurableTaskError(.invalidState, "instance '\(id)' cannot do this in its state (\(error.message))")
         case "DT_LIVE":
             return DurableTaskError(.invalidArgument, "instance '\(id)' is still live (\(error.message)); only finished instances can be purged")
         default: return DurableTaskError(.storeFailure, "Redis: \(error.message)", underlying: error)
