@@ -65,9 +65,9 @@ public enum PayloadCoding {
 }
 
 /// Minimal JSON string quoting, byte-compatible with what `JSONDecoder` accepts.
-enum JSONString {
+public enum JSONString {
     /// Quotes and escapes a string as a JSON string literal.
-    static func quote(_ s: String) -> String {
+    public static func quote(_ s: String) -> String {
         var needsEscape = false
         for b in s.utf8 where b < 0x20 || b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") {
             needsEscape = true
