@@ -82,21 +82,32 @@ extension RedisOrchestrationStore {
         -> OrchestrationMetadata?
     {
         let deadline = ContinuousClock.now + timeout
-        let conditionName = condition == .started ? "started" : "completed"
+        let arguments = [condition == .started ? "started" : "completed"] + InstanceFields.names
+        // One script reads the state and, if the condition does not hold yet, registers this
+        // waiter; the next status change pushes a token to w:<id>.
+        var reply = try await run(LuaScripts.waitRegister, .client, instance: instanceId, arguments)
         while true {
-            // One script reads the state and, if the condition does not hold yet, registers this
-            // waiter; the next status change pushes a token to w:<id>.
-            let reply = try await run(
-                LuaScripts.waitRegister, .client, instance: instanceId, [conditionName] + InstanceFields.names)
             guard let parts = reply.array, let satisfied = parts.first?.int,
                 let metadata = try InstanceFields.metadata(id: instanceId, parts.dropFirst().map(\.string))
             else { return nil }
             let remaining = deadline - ContinuousClock.now
             if satisfied == 1 || remaining <= .zero || Task.isCancelled { return metadata }
             let wait = min(remaining, configuration.maxBlockingWait)
+            // Block for the token and read again in one round trip: Redis runs the pipelined
+            // script as soon as BLPOP returns.
             counters.add(.client)
-            _ = try await blocking.withConnection { c in
-                try await c.send(["BLPOP", keys.waiters(instanceId), wait.redisSeconds])
+            let keys = self.keys.instanceKeys(instanceId)
+            let replies = try await blocking.withConnection { c in
+                try await c.pipeline([
+                    ["BLPOP", self.keys.waiters(instanceId), wait.redisSeconds],
+                    ["EVALSHA", LuaScripts.waitRegister.sha1, String(keys.count)] + keys + arguments,
+                ])
+            }
+            if replies.count == 2, replies[1].errorMessage == nil {
+                reply = replies[1]
+            } else {
+                // NOSCRIPT (or another error): run the script on its own, which loads it.
+                reply = try await run(LuaScripts.waitRegister, .client, instance: instanceId, arguments)
             }
         }
     }
