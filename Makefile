@@ -1,6 +1,6 @@
 # Durable Swift: build, test and run.
 SWIFT ?= swift
-APT_PACKAGES := redis-server libhiredis-dev
+APT_PACKAGES := redis-server libhiredis-dev pkg-config
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: deps build run test bench examples clean
@@ -9,6 +9,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 deps:
 	@missing=""; \
 	command -v redis-server >/dev/null 2>&1 || missing="$$missing redis-server"; \
+	command -v pkg-config >/dev/null 2>&1 || missing="$$missing pkg-config"; \
 	pkg-config --exists hiredis 2>/dev/null || missing="$$missing libhiredis-dev"; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing:$$missing"; \
