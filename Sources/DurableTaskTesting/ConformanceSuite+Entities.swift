@@ -181,7 +181,9 @@ extension ConformanceSuite {
                     let at = Date().addingTimeInterval(0.4)
                     try await client.signalEntity(counter, operation: "add", input: 1, at: at)
                     try await Task.sleep(for: .milliseconds(150))
-                    try requireEqual(try await client.getEntity(counter)?.state(as: TestCounter.State.self).value ?? 0, 0)
+                    let early = try await client.getEntity(counter)?.state(as: TestCounter.State.self).value ?? 0
+                    // Judged only if this read surely came before the due time (a loaded machine may sleep long).
+                    if Date() < at.addingTimeInterval(-0.05) { try requireEqual(early, 0, "the signal ran before its time") }
                     try await waitUntil("scheduled add") {
                         try await client.getEntity(counter)?.state(as: TestCounter.State.self).value == 1
                     }
