@@ -163,6 +163,7 @@ extension RedisOrchestrationStore {
     }
 
     public func abandonOrchestrationWorkItem(_ item: OrchestrationWorkItem) async throws {
+        inlineTurns.withLock { _ = $0.remove(item.lockToken) }
         try await run(LuaScripts.abandonOrchestration, .orchestration, instance: item.instanceId, [item.instanceId, item.lockToken])
     }
 }
