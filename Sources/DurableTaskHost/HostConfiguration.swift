@@ -52,11 +52,8 @@ public struct HostConfiguration: Sendable {
         self.http = http
     }
 
-    /// Whether ``httpHost`` is a loopback address (`127.x.x.x`, `::1` or `localhost`).
-    public var bindsLoopbackOnly: Bool {
-        let host = httpHost.lowercased()
-        return host == "localhost" || host == "::1" || host == "[::1]" || host.hasPrefix("127.")
-    }
+    /// Whether ``httpHost`` is a loopback address (`localhost`, `127.0.0.0/8`, `::1`).
+    public var bindsLoopbackOnly: Bool { ManagementAPI.Configuration.isLoopback(httpHost) }
 
     /// Checks the values; throws ``HostError`` with `invalidConfiguration` and a message naming the fix.
     public func validate() throws {
