@@ -4,6 +4,10 @@ import Foundation
 import Synchronization
 
 extension RedisOrchestrationStore {
+    /// How many activities one XREADGROUP fetches per partition stream; the ones beyond the first
+    /// wait in this store's buffer for its next activity loops.
+    static let activityFetchCount = 4
+
     public func lockNextActivityWorkItem(timeout: Duration) async throws -> ActivityWorkItem? {
         let deadline = ContinuousClock.now + timeout
         let streams = (0..<keys.partitions).map(keys.activities)
@@ -15,10 +19,10 @@ extension RedisOrchestrationStore {
             let wait = min(max(remaining, .milliseconds(1)), configuration.maxBlockingWait)
             counters.add(.activity)
             let reply = try await blocking.withConnection { c in
-                try await c.send(["XREADGROUP", "GROUP", "dt", consumer, "COUNT", "1", "BLOCK", String(wait.milliseconds),
+                try await c.send(["XREADGROUP", "GROUP", "dt", consumer, "COUNT", String(Self.activityFetchCount), "BLOCK", String(wait.milliseconds),
                                   "STREAMS"] + streams + Array(repeating: ">", count: streams.count))
             }
-            // Reply: [[stream, [[id, [field, value, ...]]]], ...]: up to one entry per stream.
+            // Reply: [[stream, [[id, [field, value, ...]]]], ...]: up to `activityFetchCount` entries per stream.
             // Entries beyond the first wait in a local buffer for the next call.
             var items: [ActivityWorkItem] = []
             for s in reply.array ?? [] {

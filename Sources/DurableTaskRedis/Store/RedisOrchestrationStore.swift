@@ -67,7 +67,7 @@ public final class RedisOrchestrationStore: OrchestrationStore {
     /// Lease tokens of turns handed to an activity loop by its activity's completion; their commits
     /// pop no next instance.
     let inlineTurns = Mutex<Set<String>>([])
-    /// Activities fetched by one XREADGROUP beyond the one returned (one per stream at most).
+    /// Activities fetched by one XREADGROUP beyond the one returned.
     let activityBuffer = Mutex<Deque<ActivityWorkItem>>([])
 
     /// Connects to Redis and creates a store. Call ``close()`` when done.
