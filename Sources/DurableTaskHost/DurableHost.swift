@@ -65,18 +65,23 @@ public struct DurableHost: Sendable {
                 orchestrationConcurrency: configuration.orchestrationConcurrency,
                 activityConcurrency: configuration.activityConcurrency),
             logger: logger)
-        let app = try HostHTTPApplication(
-            configuration: configuration, client: DurableTaskClient(store: store), registry: registry, logger: logger,
-            onReady: { port in
-                logger.info("durable host ready", metadata: [
-                    "api": "http://\(configuration.httpHost):\(port)/runtime/webhooks/durabletask",
-                    "taskHub": "\(configuration.taskHub)", "redis": "\(url)",
-                ])
-                await onReady(port)
-            })
+        let api = ManagementAPI(
+            client: DurableTaskClient(store: store),
+            configuration: .init(
+                taskHub: configuration.taskHub, systemKey: configuration.systemKey, maxBodySize: configuration.maxBodySize,
+                orchestratorNames: Set(registry.orchestratorNames), entityNames: Set(registry.entityNames),
+                host: configuration.httpHost, port: configuration.httpPort),
+            logger: logger)
+        let application = try api.makeApplication { port in
+            logger.info("durable host ready", metadata: [
+                "api": "http://\(configuration.httpHost):\(port)/runtime/webhooks/durabletask",
+                "taskHub": "\(configuration.taskHub)", "redis": "\(url)",
+            ])
+            await onReady(port)
+        }
         var services: [any Service] = []
         if let embedded { services.append(embedded) }
-        services += [worker, app.application]
+        services += [worker, application]
         let group = ServiceGroup(configuration: .init(
             services: services.map { .init(service: $0) }, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         do {

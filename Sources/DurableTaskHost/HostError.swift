@@ -14,6 +14,8 @@ public struct HostError: Error, Sendable, CustomStringConvertible {
         public static let embeddedRedisFailed = Code("embeddedRedisFailed")
         /// The HTTP API could not listen on its address.
         public static let listenFailed = Code("listenFailed")
+        /// A running service (worker, API, store) failed and the host stopped.
+        public static let serviceFailed = Code("serviceFailed")
     }
 
     /// The category.
@@ -38,7 +40,7 @@ extension HostError {
         if text.contains("Address already in use") || text.contains("EADDRINUSE") {
             return HostError(.listenFailed, "cannot listen on \(host.httpHost):\(host.httpPort): the port is already in use; pick another --port")
         }
-        return HostError(.invalidConfiguration, "the host stopped: \(reason(error))")
+        return HostError(.serviceFailed, "the host stopped: \(reason(error))")
     }
 
     /// A one-line reason for an underlying error.

@@ -102,13 +102,13 @@ extension DurableTaskClient {
                     }
                     continue
                 }
-                guard releaseOrphanedLocks, let entity = EntityMetadata(metadata), let holder = entity.lockedBy,
-                    let text = metadata.input, let record = try? PayloadCoding.decode(EntityRecord.self, from: text),
-                    let requestId = record.lockRequestId
+                guard releaseOrphanedLocks, let id = EntityID(instanceId: metadata.instanceId), let text = metadata.input,
+                    let record = try? PayloadCoding.decode(EntityRecord.self, from: text),
+                    let holder = record.lockedBy, let requestId = record.lockRequestId
                 else { continue }
                 if let owner = try await store.getInstance(holder), owner.runtimeStatus.isLive { continue }
                 let release = EntityRequest(kind: .release, requestId: requestId, parent: holder)
-                try await store.sendMessage(try release.message(to: entity.id, at: Date()))
+                try await store.sendMessage(try release.message(to: id, at: Date()))
                 result.orphanedLocksReleased += 1
             }
         } while token != nil

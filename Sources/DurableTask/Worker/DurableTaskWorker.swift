@@ -138,33 +138,22 @@ public final class DurableTaskWorker: Service {
 
     // MARK: Orchestrations
 
-    /// Runs and commits one turn (an entity's batch, for entity IDs).
+    /// Runs and commits one turn (an entity's batch, for entity IDs). A turn that fails is released
+    /// to run again; one whose lease was lost is dropped (another worker has the instance).
     func runTurn(_ item: OrchestrationWorkItem) async {
-        if EntityID.isEntity(item.instanceId) { return await runEntityBatch(item) }
         let start = ContinuousClock.now
         if let oldest = item.messages.map(\.event.timestamp).min() {
             metrics.dispatchLatency.recordNanoseconds(Int64(max(0, -oldest.timeIntervalSinceNow) * 1e9))
         }
-        var runner: OrchestrationRunner?
+        let isEntity = EntityID.isEntity(item.instanceId)
+        let what = isEntity ? "entity batch" : "orchestration turn"
         do {
-            let output = try await processor.process(item, cached: cache.take(item.instanceId)) {
-                try await store.readHistory(instanceId: item.instanceId)
-            }
-            runner = output.runner
-            // Cache before committing: once the commit releases the lease, the next turn may start
-            // at once on another loop. If the commit fails, the runner's history length no longer
-            // matches the store, so the next turn discards it and replays.
-            if let runner { cache.put(runner) }
-            try await store.completeOrchestrationWorkItem(item, result: output.result)
+            if isEntity { try await runEntityBatch(item) } else { try await runOrchestrationTurn(item) }
             metrics.turns.increment()
-            if output.path == .cached { metrics.cacheHits.increment() } else { metrics.replays.increment() }
-            if output.result.status == .failed { metrics.orchestrationFailures.increment() }
         } catch let error as DurableTaskError where error.code == .leaseLost {
-            if let runner { cache.remove(runner) }
-            logger.warning("orchestration turn not committed: lease lost", metadata: [LogKeys.instanceId: .string(item.instanceId)])
+            logger.warning("\(what) not committed: lease lost", metadata: [LogKeys.instanceId: .string(item.instanceId)])
         } catch {
-            if let runner { cache.remove(runner) }
-            logger.error("orchestration turn failed; releasing the work item", metadata: [
+            logger.error("\(what) failed; releasing the work item", metadata: [
                 LogKeys.instanceId: .string(item.instanceId), LogKeys.error: "\(error)",
             ])
             try? await store.abandonOrchestrationWorkItem(item)
@@ -172,28 +161,35 @@ public final class DurableTaskWorker: Service {
         metrics.turnDuration.recordNanoseconds((ContinuousClock.now - start).nanoseconds)
     }
 
-    /// Runs and commits one entity batch.
-    func runEntityBatch(_ item: OrchestrationWorkItem) async {
-        let start = ContinuousClock.now
+    private func runOrchestrationTurn(_ item: OrchestrationWorkItem) async throws {
+        let output = try await processor.process(item, cached: cache.take(item.instanceId)) {
+            try await store.readHistory(instanceId: item.instanceId)
+        }
+        // Cache before committing: once the commit releases the lease, the next turn may start
+        // at once on another loop. If the commit fails, the runner is dropped.
+        if let runner = output.runner { cache.put(runner) }
         do {
-            let output = try await entityProcessor.process(item, cached: entityCache.take(item.instanceId)) {
-                try await store.readHistory(instanceId: item.instanceId)
-            }
-            entityCache.put(item.instanceId, output.snapshot)
             try await store.completeOrchestrationWorkItem(item, result: output.result)
-            metrics.turns.increment()
-            metrics.entityOperations.increment(by: output.operations)
-        } catch let error as DurableTaskError where error.code == .leaseLost {
-            _ = entityCache.take(item.instanceId)
-            logger.warning("entity batch not committed: lease lost", metadata: [LogKeys.instanceId: .string(item.instanceId)])
+        } catch {
+            if let runner = output.runner { cache.remove(runner) }
+            throw error
+        }
+        if output.path == .cached { metrics.cacheHits.increment() } else { metrics.replays.increment() }
+        if output.result.status == .failed { metrics.orchestrationFailures.increment() }
+    }
+
+    private func runEntityBatch(_ item: OrchestrationWorkItem) async throws {
+        let output = try await entityProcessor.process(item, cached: entityCache.take(item.instanceId)) {
+            try await store.readHistory(instanceId: item.instanceId)
+        }
+        entityCache.put(item.instanceId, output.snapshot)
+        do {
+            try await store.completeOrchestrationWorkItem(item, result: output.result)
         } catch {
             _ = entityCache.take(item.instanceId)
-            logger.error("entity batch failed; releasing the work item", metadata: [
-                LogKeys.instanceId: .string(item.instanceId), LogKeys.error: "\(error)",
-            ])
-            try? await store.abandonOrchestrationWorkItem(item)
+            throw error
         }
-        metrics.turnDuration.recordNanoseconds((ContinuousClock.now - start).nanoseconds)
+        metrics.entityOperations.increment(by: output.operations)
     }
 
     // MARK: Activities
