@@ -60,8 +60,12 @@ let package = Package(
                 .product(name: "DequeModule", package: "swift-collections"),
             ]
         ),
+        // posix_spawn with every other descriptor closed and a clean signal state (C, for the _np calls).
+        .target(name: "CSpawn"),
+        // Child processes reaped by a thread of their own: redis-servers, hosts and workers.
+        .target(name: "ChildProcesses", dependencies: ["CSpawn"]),
         // Starts private redis-server processes for tests and benchmarks.
-        .target(name: "DurableTaskRedisTestSupport"),
+        .target(name: "DurableTaskRedisTestSupport", dependencies: ["ChildProcesses"]),
         // Connection-layer micro-benchmark (raw hiredis baseline vs RedisConnection); see bench/ConnBench/RESULTS.md.
         .executableTarget(
             name: "ConnBench",
@@ -88,7 +92,7 @@ let package = Package(
         .target(
             name: "DurableTaskHost",
             dependencies: [
-                "DurableTask", "DurableTaskRedis", "DurableTaskHTTP",
+                "DurableTask", "DurableTaskRedis", "DurableTaskHTTP", "ChildProcesses",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -144,7 +148,7 @@ let package = Package(
         .testTarget(
             name: "DurableTaskRedisTests",
             dependencies: [
-                "DurableTask", "DurableTaskTesting", "DurableTaskRedis", "DurableTaskRedisTestSupport",
+                "DurableTask", "DurableTaskTesting", "DurableTaskRedis", "DurableTaskRedisTestSupport", "ChildProcesses",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -163,7 +167,7 @@ let package = Package(
             name: "DurableTaskHostTests",
             dependencies: [
                 "DurableTask", "DurableTaskTesting", "DurableTaskHost", "DurableExamples", "DurableTaskRedis",
-                "DurableTaskRedisTestSupport",
+                "DurableTaskRedisTestSupport", "ChildProcesses",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -175,6 +179,6 @@ let package = Package(
     ]
 )
 
-for target in package.targets where target.type != .system {
+for target in package.targets where target.type != .system && target.name != "CSpawn" {
     target.swiftSettings = (target.swiftSettings ?? []) + upcomingFeatures
 }

@@ -1,3 +1,4 @@
+import ChildProcesses
 public import Foundation
 public import Logging
 public import ServiceLifecycle
@@ -28,13 +29,7 @@ public final class EmbeddedRedis: Service, @unchecked Sendable {
     private let executable: String
     private let logger: Logger
     private let lockDescriptor: Int32
-    private let state = Mutex<Running?>(nil)
-
-    /// The running server and a stream that ends when it exits.
-    private struct Running {
-        let process: Process
-        let exited: AsyncStream<Int32>
-    }
+    private let state = Mutex<ChildProcess?>(nil)
 
     private init(directory: String, executable: String, lockDescriptor: Int32, logger: Logger) {
         self.directory = directory
@@ -78,9 +73,9 @@ public final class EmbeddedRedis: Service, @unchecked Sendable {
         await withGracefulShutdownHandler {
             var failures = 0
             while !(Task.isCancelled || Task.isShuttingDownGracefully) {
-                var status: Int32 = -1
-                if let exited = state.withLock({ $0?.exited }) {
-                    for await code in exited { status = code }
+                var status = "unknown"
+                if let process = state.withLock({ $0 }) {
+                    status = "\(await process.wait())"
                 }
                 if (Task.isCancelled || Task.isShuttingDownGracefully) { break }
                 failures += 1
@@ -97,46 +92,38 @@ public final class EmbeddedRedis: Service, @unchecked Sendable {
     }
 
     /// Sends `SHUTDOWN` (Redis flushes its AOF and exits) and waits up to 10 seconds for the
-    /// server to exit, then SIGKILLs it. A signal would not do: a child may inherit an ignored SIGTERM.
+    /// server to exit, then SIGKILLs it.
     public func stop() {
-        guard let process = state.withLock({ r -> Process? in defer { r = nil }; return r?.process }) else { return }
+        guard let process = state.withLock({ p -> ChildProcess? in defer { p = nil }; return p }) else { return }
         guard process.isRunning else { return }
         _ = Self.command("SHUTDOWN", socket: socketPath)
-        let deadline = Date().addingTimeInterval(10)
-        while process.isRunning && Date() < deadline { usleep(10_000) }
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-        process.waitUntilExit()
+        if process.wait(timeout: .seconds(10)) == nil {
+            logger.warning("embedded redis-server did not exit after SHUTDOWN; killing it", metadata: ["pid": "\(process.pid)"])
+            process.stopBlocking(signal: SIGKILL, grace: .seconds(10))
+        }
     }
 
     private func launch() async throws {
         try? FileManager.default.removeItem(atPath: socketPath)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = [
+        let arguments = [
             "--port", "0", "--unixsocket", socketPath, "--unixsocketperm", "700",
             "--dir", directory, "--appendonly", "yes", "--appendfsync", "everysec", "--save", "",
             "--pidfile", directory + "/redis.pid", "--logfile", directory + "/redis.log", "--daemonize", "no",
         ]
-        process.currentDirectoryURL = URL(fileURLWithPath: directory)
-        process.standardInput = FileHandle.nullDevice
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        let (exited, continuation) = AsyncStream.makeStream(of: Int32.self)
-        process.terminationHandler = { ended in
-            continuation.yield(ended.terminationStatus)
-            continuation.finish()
+        let process: ChildProcess
+        do {
+            process = try ChildProcess.spawn(executable, arguments: arguments, directory: directory)
+        } catch {
+            throw HostError(.embeddedRedisFailed, "\(error)")
         }
-        do { try process.run() } catch {
-            throw HostError(.embeddedRedisFailed, "cannot run \(executable): \(error.localizedDescription)")
-        }
-        state.withLock { $0 = Running(process: process, exited: exited) }
+        state.withLock { $0 = process }
         let deadline = ContinuousClock.now + .seconds(20)
         while ContinuousClock.now < deadline {
-            guard process.isRunning else {
-                throw HostError(.embeddedRedisFailed, "redis-server exited at startup (status \(process.terminationStatus)); see \(directory)/redis.log: \(logTail())")
+            if let status = process.currentStatus {
+                throw HostError(.embeddedRedisFailed, "redis-server exited at startup (\(status)); see \(directory)/redis.log: \(logTail())")
             }
             if Self.command("PING", socket: socketPath) == "+PONG" {
-                logger.info("embedded redis-server started", metadata: ["pid": "\(process.processIdentifier)", "socket": "\(socketPath)"])
+                logger.info("embedded redis-server started", metadata: ["pid": "\(process.pid)", "socket": "\(socketPath)"])
                 return
             }
             try await Task.sleep(for: .milliseconds(10))

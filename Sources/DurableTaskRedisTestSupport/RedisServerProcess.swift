@@ -1,3 +1,4 @@
+import ChildProcesses
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -14,6 +15,10 @@ import Musl
 ///
 /// Always stop it: use ``withRedisServer(_:_:)`` or `defer { server.stop() }`. The server
 /// is also SIGKILLed if the object is deallocated while it is running.
+///
+/// The server is a ``ChildProcess``: reaped by a thread of its own, started with a clean
+/// signal state and no inherited descriptors, so stopping it never waits on anything but
+/// the server itself.
 ///
 /// `@unchecked Sendable`: all mutable state (`process`) is guarded by `lock`.
 public final class RedisServerProcess: @unchecked Sendable {
@@ -65,7 +70,7 @@ public final class RedisServerProcess: @unchecked Sendable {
     public let options: Options
 
     private let lock = NSLock()
-    private var process: Process?
+    private var process: ChildProcess?
 
     /// `redis://127.0.0.1:<port>`.
     public var url: String { "redis://127.0.0.1:\(port)" }
@@ -75,7 +80,7 @@ public final class RedisServerProcess: @unchecked Sendable {
 
     /// The PID of the running server, or `nil` once stopped.
     public var pid: Int32? {
-        lock.withLock { process.flatMap { $0.isRunning ? $0.processIdentifier : nil } }
+        lock.withLock { process.flatMap { $0.isRunning ? $0.pid : nil } }
     }
 
     /// Path of the server log file.
@@ -90,9 +95,7 @@ public final class RedisServerProcess: @unchecked Sendable {
     }
 
     deinit {
-        if let process, process.isRunning {
-            kill(process.processIdentifier, SIGKILL)
-        }
+        process?.signal(SIGKILL)
     }
 
     /// Starts a new server and waits until it answers `PING`.
@@ -120,9 +123,19 @@ public final class RedisServerProcess: @unchecked Sendable {
     }
 
     /// Stops the server (SIGTERM, then SIGKILL after 5 s) and removes its directory.
-    /// Safe to call more than once; blocks until the process has exited.
+    /// Safe to call more than once; blocks the calling thread until the process has exited
+    /// (prefer ``shutDown()`` in async code).
     public func stop() {
         terminate(signal: SIGTERM, grace: .seconds(5))
+        try? FileManager.default.removeItem(atPath: directory)
+    }
+
+    /// Stops the server like ``stop()``, suspending instead of blocking a thread.
+    public func shutDown() async {
+        if let process = lock.withLock({ self.process }) {
+            await process.stop(signal: SIGTERM, grace: .seconds(5))
+            lock.withLock { if self.process === process { self.process = nil } }
+        }
         try? FileManager.default.removeItem(atPath: directory)
     }
 
@@ -135,7 +148,10 @@ public final class RedisServerProcess: @unchecked Sendable {
     /// Stops the server gracefully if it is running, then starts it again with the same
     /// directory, port and options (the AOF, if enabled, is replayed).
     public func restart() async throws {
-        terminate(signal: SIGTERM, grace: .seconds(5))
+        if let process = lock.withLock({ self.process }) {
+            await process.stop(signal: SIGTERM, grace: .seconds(5))
+            lock.withLock { if self.process === process { self.process = nil } }
+        }
         var lastError: (any Error)?
         // The port is ours but may still be held briefly by the old process' socket.
         for _ in 0..<20 {
@@ -176,24 +192,22 @@ public final class RedisServerProcess: @unchecked Sendable {
     }
 
     private func launch() async throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        process.currentDirectoryURL = URL(fileURLWithPath: directory)
-        process.standardInput = FileHandle.nullDevice
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try await Self.run(process)
+        let process: ChildProcess
+        do {
+            process = try ChildProcess.spawn(executable, arguments: arguments, directory: directory)
+        } catch {
+            throw StartError(description: error.description)
+        }
         lock.withLock { self.process = process }
 
         let deadline = ContinuousClock.now + options.startTimeout
         var lastProbeError = ""
         while ContinuousClock.now < deadline {
-            if !process.isRunning {
-                throw StartError(description: "redis-server exited during startup (status \(process.terminationStatus)): \(logTail())")
+            if let status = process.currentStatus {
+                throw StartError(description: "redis-server exited during startup (\(status)): \(logTail())")
             }
             do {
-                try verify(pid: process.processIdentifier)
+                try verify(pid: process.pid)
                 return
             } catch let error as OwnershipError {
                 terminate(signal: SIGKILL, grace: .seconds(5))
@@ -250,46 +264,7 @@ public final class RedisServerProcess: @unchecked Sendable {
     private func terminate(signal: Int32, grace: Duration) {
         guard let process = lock.withLock({ self.process }) else { return }
         defer { lock.withLock { if self.process === process { self.process = nil } } }
-        guard process.isRunning else { return }
-        let pid = process.processIdentifier
-        kill(pid, signal)
-        let deadline = ContinuousClock.now + grace
-        while process.isRunning && ContinuousClock.now < deadline {
-            usleep(2_000)
-        }
-        if process.isRunning {
-            kill(pid, SIGKILL)
-            while process.isRunning { usleep(2_000) }
-        }
-    }
-
-    /// Boxes a `Process` so it can be handed to the spawning thread.
-    /// `@unchecked Sendable`: the spawning thread is its only user until `run()` returns.
-    private final class ProcessBox: @unchecked Sendable {
-        let process: Process
-        init(_ process: Process) { self.process = process }
-    }
-
-    /// Runs `process.run()` on a fresh thread whose signal mask is empty. The child
-    /// inherits the spawning thread's mask, and Swift concurrency's pool threads block
-    /// most signals, so spawning from a task would start a redis-server that ignores
-    /// SIGTERM.
-    private static func run(_ process: Process) async throws {
-        let box = ProcessBox(process)
-        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-            let thread = Thread {
-                var signals = sigset_t()
-                sigemptyset(&signals)
-                pthread_sigmask(SIG_SETMASK, &signals, nil)
-                do {
-                    try box.process.run()
-                    continuation.resume()
-                } catch {
-                    continuation.resume(throwing: error)
-                }
-            }
-            thread.start()
-        }
+        process.stopBlocking(signal: signal, grace: grace)
     }
 
     private func logTail() -> String {
@@ -355,10 +330,10 @@ public func withRedisServer<T>(
     let server = try await RedisServerProcess.start(options)
     do {
         let result = try await body(server)
-        server.stop()
+        await server.shutDown()
         return result
     } catch {
-        server.stop()
+        await server.shutDown()
         throw error
     }
 }

@@ -1,13 +1,12 @@
+import ChildProcesses
 import Foundation
-import Synchronization
 
 /// Runs the `durable` executable (built beside the test bundle) as a child process and
 /// collects what it prints. Stopped by PID.
 final class HostProcess: Sendable {
-    private let process: Process
-    private let output = Mutex<String>("")
+    private let process: ChildProcess
 
-    private init(process: Process) {
+    private init(process: ChildProcess) {
         self.process = process
     }
 
@@ -21,30 +20,17 @@ final class HostProcess: Sendable {
         guard FileManager.default.isExecutableFile(atPath: binary.path) else {
             throw HostProcessError(message: "\(binary.path) is missing: build it with `swift build --build-tests` (make test does)")
         }
-        let process = Process()
-        process.executableURL = binary
-        process.arguments = arguments
-        if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
         var env = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("DURABLE_") }
         env.merge(environment) { $1 }
-        process.environment = env
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        let host = HostProcess(process: process)
-        pipe.fileHandleForReading.readabilityHandler = { handle in
-            let data = handle.availableData
-            if !data.isEmpty { host.output.withLock { $0 += String(decoding: data, as: UTF8.self) } }
-        }
-        try process.run()
-        return host
+        return HostProcess(process: try ChildProcess.spawn(
+            binary.path, arguments: arguments, environment: env, directory: directory, output: .capture))
     }
 
     /// Everything printed so far (stdout and stderr).
-    var printed: String { output.withLock { $0 } }
+    var printed: String { process.output }
 
     /// The PID.
-    var pid: Int32 { process.processIdentifier }
+    var pid: Int32 { process.pid }
 
     /// Waits (bounded) until the child printed a line containing `text`; returns that line.
     @discardableResult
@@ -52,8 +38,8 @@ final class HostProcess: Sendable {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
             if let line = printed.split(separator: "\n").first(where: { $0.contains(text) }) { return String(line) }
-            if !process.isRunning {
-                throw HostProcessError(message: "durable exited (\(process.terminationStatus)) before printing '\(text)': \(printed)")
+            if let status = process.currentStatus {
+                throw HostProcessError(message: "durable exited (\(status)) before printing '\(text)': \(printed)")
             }
             try await Task.sleep(for: .milliseconds(20))
         }
@@ -72,26 +58,30 @@ final class HostProcess: Sendable {
 
     /// Sends a signal by PID.
     func signal(_ signal: Int32) {
-        if process.isRunning { kill(process.processIdentifier, signal) }
+        process.signal(signal)
     }
 
-    /// Waits (bounded) for the process to exit and returns its status; SIGKILLs it on timeout.
+    /// Waits (bounded) for the process to exit and returns its exit code (or the number of
+    /// the signal that ended it); SIGKILLs it on timeout.
     func waitForExit(timeout: Duration = .seconds(30)) async throws -> Int32 {
-        let deadline = ContinuousClock.now + timeout
-        while process.isRunning && ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(20)) }
-        if process.isRunning {
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
+        let killer = Task { () -> Bool in
+            guard (try? await Task.sleep(for: timeout)) != nil else { return false }
+            return process.signal(SIGKILL)
+        }
+        let status = await process.wait()
+        killer.cancel()
+        if await killer.value {
             throw HostProcessError(message: "durable did not exit within \(timeout): \(printed)")
         }
-        return process.terminationStatus
+        switch status {
+        case .exited(let code): return code
+        case .signaled(let signal): return signal
+        }
     }
 
     /// Kills the child if it still runs (for `defer`).
     func kill9() {
-        guard process.isRunning else { return }
-        kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
+        process.stopBlocking(signal: SIGKILL)
     }
 }
 

@@ -46,7 +46,7 @@ struct RedisEntityTests {
             let client = DurableTaskClient(store: store)
             let child = try WorkerProcess.start(url: server.url, hub: hub, partitions: 3, leaseMs: 1000)
             defer { child.kill9() }
-            try child.waitForLine("ready", timeout: .seconds(60))
+            try await child.waitForLine("ready", timeout: .seconds(60))
 
             let keys = (0..<5).map { "k\($0)" }
             for key in keys { try await client.signalEntity(TestAccount.id(key), operation: "deposit", input: 100) }

@@ -26,13 +26,13 @@ struct RedisFailureTests {
             defer { Task { await store.close() } }
             let child = try WorkerProcess.start(url: server.url, hub: "kill9", partitions: 3, leaseMs: 1000)
             defer { child.kill9() }
-            try child.waitForLine("ready", timeout: .seconds(60))
+            try await child.waitForLine("ready", timeout: .seconds(60))
             let client = DurableTaskClient(store: store)
             let id = try await client.scheduleNewOrchestration(named: "Hello", input: "survivor")
             _ = try await client.waitForInstanceCompletion(id, timeout: .seconds(20))
             // Now a long activity that the child will hold when it dies.
             let hung = try await client.scheduleNewOrchestration(named: "CallHang")
-            try child.waitForLine("hanging", timeout: .seconds(20))
+            try await child.waitForLine("hanging", timeout: .seconds(20))
             child.kill9()
             let killedAt = ContinuousClock.now
             // A new worker (this process) gets the activity once the dead worker's lease expires.
