@@ -25,9 +25,10 @@ run: deps
 	$$($(SWIFT) build --show-bin-path)/durable serve $(ARGS)
 
 ## test: every test, against a real redis-server that the tests start themselves.
+## A watchdog (scripts/run-tests.sh) ends a run that hangs, naming the unfinished tests.
 test: deps
 	$(SWIFT) build --build-tests
-	$(SWIFT) test --skip-build
+	scripts/run-tests.sh
 
 examples: build
 	$(SWIFT) run FunctionChaining

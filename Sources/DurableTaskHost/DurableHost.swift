@@ -1,3 +1,4 @@
+import ChildProcesses
 public import DurableTask
 import AsyncHTTPClient
 import DurableTaskHTTP
@@ -49,6 +50,10 @@ public struct DurableHost: Sendable {
     public func run() async throws {
         try configuration.validate()
         try PortProbe.checkAvailable(host: configuration.httpHost, port: configuration.httpPort)
+        // Each Redis connection holds a descriptor; lift the usual soft limit of 1,024.
+        if let limit = OpenFileLimit.raiseToHardLimit() {
+            logger.debug("open file limit", metadata: ["limit": "\(limit)"])
+        }
         let embedded: EmbeddedRedis? =
             configuration.redisURL == nil
             ? try await EmbeddedRedis.start(directory: configuration.dataDirectory, logger: logger) : nil

@@ -102,6 +102,9 @@ public final class RedisServerProcess: @unchecked Sendable {
     /// - Throws: ``StartError``; if `redis-server` is missing, its message says
     ///   `redis-server not found: install it with 'apt-get install -y redis-server'`.
     public static func start(_ options: Options = Options()) async throws -> RedisServerProcess {
+        // A test process runs many stores at once, each holding sockets: lift the soft
+        // limit on descriptors (often 1,024) to the hard limit.
+        OpenFileLimit.raiseToHardLimit()
         let executable = try findExecutable()
         var lastError: (any Error)?
         for _ in 0..<5 {

@@ -35,7 +35,7 @@ extension ConformanceSuite {
             ConformanceScenario("sendEvent delivers to another instance") { make in
                 try await withHost(make) { host in
                     let target = try await host.client.scheduleNewOrchestration(
-                        named: "WaitEvent", input: 1, options: .init(instanceId: "target-\(UUID().uuidString)"))
+                        named: "WaitEvent", input: 1, options: .init(instanceId: "target-\(RandomIdentifier.uuidString())"))
                     _ = try await host.client.waitForInstanceStart(target)
                     let sender = try await host.runToCompletion("SendTo", input: target)
                     try requireEqual(sender.runtimeStatus, .completed)

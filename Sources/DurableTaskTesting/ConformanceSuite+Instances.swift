@@ -6,7 +6,7 @@ extension ConformanceSuite {
         [
             ConformanceScenario("reuse policies: fail, use existing, terminate existing, replace finished") { make in
                 try await withHost(make) { host in
-                    let id = "singleton-\(UUID().uuidString)"
+                    let id = "singleton-\(RandomIdentifier.uuidString())"
                     let first = try await host.client.scheduleNewOrchestration(
                         named: "WaitEvent", rawInput: "1", options: .init(instanceId: id))
                     try require(first.created)
@@ -33,7 +33,7 @@ extension ConformanceSuite {
             },
             ConformanceScenario("concurrent starts of one singleton ID yield exactly one instance") { make in
                 try await withHost(make) { host in
-                    let id = "race-\(UUID().uuidString)"
+                    let id = "race-\(RandomIdentifier.uuidString())"
                     let results = try await withThrowingTaskGroup(of: CreateInstanceResult?.self) { group in
                         for _ in 0..<20 {
                             group.addTask {
@@ -64,7 +64,7 @@ extension ConformanceSuite {
             },
             ConformanceScenario("signal-with-start starts once and delivers every signal") { make in
                 try await withHost(make) { host in
-                    let id = "sws-\(UUID().uuidString)"
+                    let id = "sws-\(RandomIdentifier.uuidString())"
                     let a = try await host.client.signalWithStart(
                         orchestratorNamed: "WaitEvent", instanceId: id, input: 2, eventName: "Approval", eventPayload: "one")
                     let b = try await host.client.signalWithStart(
@@ -104,7 +104,7 @@ extension ConformanceSuite {
             },
             ConformanceScenario("query by status, time, name and prefix, with paging") { make in
                 try await withHost(make) { host in
-                    let prefix = "q\(UUID().uuidString.prefix(6))-"
+                    let prefix = "q\(RandomIdentifier.uuidString().prefix(6))-"
                     let before = Date()
                     for i in 0..<25 {
                         _ = try await host.client.scheduleNewOrchestration(

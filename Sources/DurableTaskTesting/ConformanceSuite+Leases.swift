@@ -30,13 +30,15 @@ extension ConformanceSuite {
                 let client = DurableTaskClient(store: store)
                 let id = try await client.scheduleNewOrchestration(named: "Hello", input: "lease")
                 // A "dead" worker leases the instance and never finishes.
+                let leasedBefore = ContinuousClock.now
                 guard let stale = try await store.lockNextOrchestrationWorkItem(timeout: .seconds(5)) else {
                     throw ConformanceFailure("no work item", file: #fileID, line: #line)
                 }
                 try requireEqual(stale.instanceId, id)
-                // While leased, nobody else gets it.
+                // While leased, nobody else gets it (on a starved machine the lease may
+                // already have run out, and then taking it over is right).
                 let none = try await store.lockNextOrchestrationWorkItem(timeout: .milliseconds(100))
-                try require(none == nil, "instance leased twice")
+                try require(none == nil || ContinuousClock.now - leasedBefore >= .milliseconds(1500), "instance leased twice")
                 try await TestHost.run(store: store) { host in
                     let done = try await host.client.waitForInstanceCompletion(id, timeout: .seconds(10))
                     try requireEqual(try done.output(as: String.self), "Hello lease!")

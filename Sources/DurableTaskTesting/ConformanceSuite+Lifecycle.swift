@@ -76,7 +76,7 @@ extension ConformanceSuite {
             },
             ConformanceScenario("terminate ends an instance, recursively through sub-orchestrations") { make in
                 try await withHost(make) { host in
-                    let childId = "child-\(UUID().uuidString)"
+                    let childId = "child-\(RandomIdentifier.uuidString())"
                     let parent = try await host.client.scheduleNewOrchestration(named: "ParentOfWaiter", input: childId)
                     try await waitUntil { try await host.client.getInstance(childId)?.runtimeStatus == .running }
                     try await host.client.terminate(parent, reason: "stop it", recursive: true)

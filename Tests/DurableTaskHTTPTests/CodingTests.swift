@@ -4,7 +4,7 @@ import Foundation
 import Testing
 
 /// The value types' JSON forms and the recorded form of the errors.
-@Suite("Durable HTTP: coding")
+@Suite("Durable HTTP: coding", .timeLimit(.minutes(3)))
 struct CodingTests {
     @Test func requestRoundTripsWithDurationsAsSeconds() throws {
         let request = DurableHTTPRequest(

@@ -36,7 +36,7 @@ func registerExportReport(_ registry: inout TaskRegistry, httpClient: HTTPClient
         configuration: .init(destinations: .only([.https("reports.example.com"), .https("*.blob.example.net")])))
 }
 
-@Suite("Durable HTTP: README example")
+@Suite("Durable HTTP: README example", .timeLimit(.minutes(3)))
 struct ReadmeExampleTests {
     @Test func theExampleRegisters() async throws {
         let httpClient = HTTPClient(

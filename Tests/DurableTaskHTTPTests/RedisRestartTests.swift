@@ -33,7 +33,7 @@ struct RedisRestartTests {
     @Test func aNewWorkerFinishesThePollingAfterTheFirstStopsMidPoll() async throws {
         let redis = try await RedisServerProcess.start()
         defer { redis.stop() }
-        let hub = "http-restart-" + UUID().uuidString.prefix(8).lowercased()
+        let hub = "http-restart-" + RandomIdentifier.uuidString().prefix(8).lowercased()
         let jobFinished = Atomic<Bool>(false)
         try await withTestServer({ router in
             router.post("export") { _, _ in reply(202, headers: ["Location": "/export/status"]) }

@@ -3,7 +3,7 @@ import Foundation
 import Testing
 
 /// `Retry-After` in both forms, and the HTTP-date parser.
-@Suite("Durable HTTP: Retry-After parsing")
+@Suite("Durable HTTP: Retry-After parsing", .timeLimit(.minutes(3)))
 struct RetryAfterTests {
     /// 1994-11-06 08:49:37 UTC, the RFC's example.
     static let rfcExample = Date(timeIntervalSince1970: 784_111_777)

@@ -10,7 +10,7 @@ import Logging
 import Testing
 
 /// Every example end to end on the Redis store, registered as `durable serve` registers them.
-@Suite("Examples on Redis")
+@Suite("Examples on Redis", .timeLimit(.minutes(3)))
 struct ExamplesOnRedisTests {
     /// Runs `body` with a worker serving the examples from a private redis-server, task hub `hub`.
     func withExamples(

@@ -10,7 +10,7 @@ import NIOHTTP1
 import Testing
 
 /// `durable serve` as a process: graceful shutdown under load, the embedded Redis, bad configuration.
-@Suite("durable serve process", .serialized)
+@Suite("durable serve process", .serialized, .timeLimit(.minutes(3)))
 struct HostProcessTests {
     static let quiet: Logger = {
         var logger = Logger(label: "test")

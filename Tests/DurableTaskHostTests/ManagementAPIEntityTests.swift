@@ -6,7 +6,7 @@ import NIOHTTP1
 import Testing
 
 /// §4.9–§4.11, rows 30–35: entity routes through the real server.
-@Suite("Management API: entities")
+@Suite("Management API: entities", .timeLimit(.minutes(3)))
 struct ManagementAPIEntityTests {
     /// Waits (bounded) until the entity's state satisfies `condition`.
     func waitForState(_ server: APIServer, _ id: EntityID, _ condition: (TestCounter.State?) -> Bool) async throws {

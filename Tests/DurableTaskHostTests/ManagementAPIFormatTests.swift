@@ -6,7 +6,7 @@ import Testing
 
 /// Unit tests of the formats: JSON values (§6.2, §3.1 embedding), timestamps (§6.1), instance
 /// ID rules (§6.3, the core's `InstanceID`), link encoding (§3.2) and history merging (§3.4).
-@Suite struct ManagementAPIFormatTests {
+@Suite(.timeLimit(.minutes(3))) struct ManagementAPIFormatTests {
     @Test(arguments: [
         ("null", "null"), ("true", "true"), (" 12.5e-3 ", "12.5e-3"), (#""a\u00e9\n\"""#, #""aé\n\"""#),
         (#"{"b": 1, "a": [1, {"c": null}], "b": 2}"#, #"{"b":1,"a":[1,{"c":null}],"b":2}"#), ("[]", "[]"), ("{}", "{}"),
@@ -128,7 +128,7 @@ import Testing
 }
 
 /// Path splitting and route matching (§2, §9), without a server.
-@Suite struct ManagementAPIRouteTests {
+@Suite(.timeLimit(.minutes(3))) struct ManagementAPIRouteTests {
     let base = ["runtime", "webhooks", "durabletask"]
 
     @Test func segments() throws {

@@ -15,7 +15,7 @@ struct ManagementAPIRedisTests {
         defer { server.stop() }
         let store = try await RedisOrchestrationStore.connect(
             url: server.url,
-            configuration: .init(taskHub: "api-" + UUID().uuidString.prefix(8), partitions: 2, maxBlockingWait: .milliseconds(200)),
+            configuration: .init(taskHub: "api-" + RandomIdentifier.uuidString().prefix(8), partitions: 2, maxBlockingWait: .milliseconds(200)),
             poolSize: 4, logger: apiQuietLogger)
         do {
             try await store.createTaskHub()

@@ -50,7 +50,7 @@ private let invalidCases: [URLCase] = [
     "unix:///", "unix://user@relative.sock", "redis://h:1/%zz", "redis://u:%zz@h",
 ].map { URLCase(input: $0, expected: nil) }
 
-@Suite("Redis URL parsing")
+@Suite("Redis URL parsing", .timeLimit(.minutes(3)))
 struct RedisURLTests {
     @Test(arguments: validCases)
     func parsesValidURL(_ row: URLCase) throws {

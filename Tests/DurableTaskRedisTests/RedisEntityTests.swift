@@ -72,15 +72,15 @@ struct RedisEntityTests {
                 }
                 return try await group.reduce(into: [String]()) { $0.append($1) }
             }
-            // Kill the worker while transfers are under way.
+            // Kill the worker while transfers are under way: as soon as the first is done.
             var finished = 0
-            while finished < 5 && ContinuousClock.now < deadline {
+            while finished < 1 && ContinuousClock.now < deadline {
                 finished = try await client.queryInstances(InstanceQuery(statuses: [.completed], name: "Transfer", pageSize: 1000)).instances.count
                 try await Task.sleep(for: .milliseconds(2))
             }
             child.kill9()
             let atKill = try await client.queryInstances(InstanceQuery(statuses: [.completed], name: "Transfer", pageSize: 1000)).instances.count
-            #expect(finished >= 5 && atKill < ids.count, "killed mid-run: \(atKill) of \(ids.count) done")
+            #expect(finished >= 1 && atKill < ids.count, "killed mid-run: \(atKill) of \(ids.count) done")
 
             try await TestHost.run(store: store) { host in
                 try await host.client.raiseEvent(holder, name: "go", payload: "go")

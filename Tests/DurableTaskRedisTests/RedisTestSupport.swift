@@ -16,13 +16,29 @@ func withRedisStores<T>(
 ) async throws -> T {
     try await withRedisServer(options) { server in
         let opened = OpenedStores()
-        defer { Task { await opened.closeAll() } }
         let url = server.url
-        return try await body(server) { options in
+        // Close every store before the server stops, so none is left reconnecting.
+        do {
+            let result = try await body(server, OpenedStores.storeFactory(url: url, partitions: partitions, opened: opened))
+            await opened.closeAll()
+            return result
+        } catch {
+            await opened.closeAll()
+            throw error
+        }
+    }
+}
+
+extension OpenedStores {
+    /// Makes stores on `url`, each with its own task hub, remembered in `opened`.
+    fileprivate static func storeFactory(url: String, partitions: Int, opened: OpenedStores)
+        -> @Sendable (StoreOptions) async throws -> RedisOrchestrationStore
+    {
+        return { options in
             let store = try await RedisOrchestrationStore.connect(
                 url: url,
                 configuration: .init(
-                    taskHub: "hub-" + UUID().uuidString.prefix(8), partitions: partitions,
+                    taskHub: "hub-" + RandomIdentifier.uuidString().prefix(8), partitions: partitions,
                     leaseTimeout: options.leaseTimeout, maxBlockingWait: .milliseconds(200)),
                 poolSize: 2, logger: quietLogger)
             await opened.add(store)

@@ -4,7 +4,7 @@ import Logging
 import Synchronization
 import Testing
 
-@Suite("Abandoned episodes leak nothing")
+@Suite("Abandoned episodes leak nothing", .timeLimit(.minutes(3)))
 struct AbandonTests {
     final class Flag: Sendable {
         let seen = Mutex<[String]>([])

@@ -6,7 +6,7 @@ import Synchronization
 import Testing
 
 /// The worker as a Service: graceful shutdown commits in-flight work; cancellation releases it.
-@Suite("Worker shutdown")
+@Suite("Worker shutdown", .timeLimit(.minutes(3)))
 struct GracefulShutdownTests {
     final class Gate: Sendable {
         let started = Mutex(0)

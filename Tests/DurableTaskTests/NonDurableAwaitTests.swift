@@ -3,7 +3,7 @@ import Dispatch
 import Foundation
 import Testing
 
-@Suite("Non-durable awaits fail loudly")
+@Suite("Non-durable awaits fail loudly", .timeLimit(.minutes(3)))
 struct NonDurableAwaitTests {
     func runToFailure(_ body: @escaping OrchestratorFunction) -> FailureDetails? {
         var driver = RunnerDriver(["O": body])

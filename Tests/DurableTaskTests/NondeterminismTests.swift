@@ -2,7 +2,7 @@
 import Foundation
 import Testing
 
-@Suite("Non-determinism detection")
+@Suite("Non-determinism detection", .timeLimit(.minutes(3)))
 struct NondeterminismTests {
     static let v1: OrchestratorFunction = { ctx, _ in
         let _: String = try await ctx.callActivity(named: "A", input: "x")

@@ -2,7 +2,7 @@
 import Foundation
 import Testing
 
-@Suite("Payload coding fast paths agree with Foundation")
+@Suite("Payload coding fast paths agree with Foundation", .timeLimit(.minutes(3)))
 struct PayloadCodingTests {
     @Test(arguments: ["", "plain", "with \"quotes\"", "back\\slash", "new\nline\ttab\r", "\u{01}\u{1F}", "Tōkyō 東京 🚀", "/slash"])
     func stringsRoundTrip(_ value: String) throws {

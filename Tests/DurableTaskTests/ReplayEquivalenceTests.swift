@@ -4,7 +4,7 @@ import Foundation
 import Testing
 
 /// A cached runner and a runner replayed from scratch must produce identical actions.
-@Suite("Replay vs cache equivalence")
+@Suite("Replay vs cache equivalence", .timeLimit(.minutes(3)))
 struct ReplayEquivalenceTests {
     /// An orchestrator that uses every kind of durable call and concurrency construct.
     static let mixed: OrchestratorFunction = { ctx, _ in

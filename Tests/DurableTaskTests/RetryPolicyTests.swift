@@ -2,7 +2,7 @@
 import Foundation
 import Testing
 
-@Suite("Retry policies")
+@Suite("Retry policies", .timeLimit(.minutes(3)))
 struct RetryPolicyTests {
     @Test func backoffIsExponentialAndCapped() {
         let p = RetryPolicy(maxAttempts: 10, firstRetryInterval: .seconds(1), backoffCoefficient: 2, maxRetryInterval: .seconds(5))

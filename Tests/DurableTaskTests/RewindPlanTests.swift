@@ -3,7 +3,7 @@ import Foundation
 import Testing
 
 /// How a rewind rewrites a failed history.
-@Suite("Rewind plan")
+@Suite("Rewind plan", .timeLimit(.minutes(3)))
 struct RewindPlanTests {
     let t = Date(timeIntervalSince1970: 1_000)
     func e(_ kind: HistoryEvent.Kind, id: Int = -1) -> HistoryEvent { HistoryEvent(eventId: id, timestamp: t, kind: kind) }

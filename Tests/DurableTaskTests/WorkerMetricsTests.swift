@@ -5,7 +5,7 @@ import MetricsTestKit
 import Testing
 
 /// The worker reports turns, cache hits vs replays, activities, failures and durations through swift-metrics.
-@Suite("Worker metrics")
+@Suite("Worker metrics", .timeLimit(.minutes(3)))
 struct WorkerMetricsTests {
     func run(cacheCapacity: Int, _ names: [String]) async throws -> TestMetrics {
         let metrics = TestMetrics()

@@ -86,10 +86,10 @@ public struct DurableTaskClient: Sendable {
     private func makeRequest(
         name: String, rawInput: String?, options: StartOptions, event: (name: String, input: String?)?
     ) throws -> CreateInstanceRequest {
-        let id = options.instanceId ?? UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
+        let id = options.instanceId ?? RandomIdentifier.compact()
         try InstanceID.validateForStart(id)
         let started = ExecutionStartedEvent(
-            name: name, instanceId: id, executionId: UUID().uuidString, input: rawInput, version: options.version,
+            name: name, instanceId: id, executionId: RandomIdentifier.uuidString(), input: rawInput, version: options.version,
             scheduledStartTime: options.startAt, tags: options.tags)
         return CreateInstanceRequest(executionStarted: started, reusePolicy: options.reusePolicy, event: event)
     }

@@ -63,10 +63,10 @@ public final class EntityContext: @unchecked Sendable {
     /// Starts an orchestration once this operation has succeeded. Returns its instance ID.
     @discardableResult
     public func startOrchestration(named name: String, input: some Encodable = NoValue(), instanceId: String? = nil) throws -> String {
-        let id = instanceId ?? UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
+        let id = instanceId ?? RandomIdentifier.compact()
         try InstanceID.validate(id)
         let payload = try PayloadCoding.encodeOrThrow(input, what: "the orchestration input")
-        let start = ExecutionStartedEvent(name: name, instanceId: id, executionId: UUID().uuidString, input: payload)
+        let start = ExecutionStartedEvent(name: name, instanceId: id, executionId: RandomIdentifier.uuidString(), input: payload)
         outbound.append(OrchestrationMessage(
             instanceId: id, event: HistoryEvent(timestamp: currentUtcDateTime, kind: .executionStarted(start))))
         return id

@@ -66,7 +66,7 @@ public struct EntityTurnProcessor: Sendable {
             }
             await batch.handle(request)
         }
-        let executionId = UUID().uuidString
+        let executionId = RandomIdentifier.uuidString()
         let text = try PayloadCoding.encodeOrThrow(batch.record, what: "the record of entity \(id)")
         let started = ExecutionStartedEvent(name: id.name, instanceId: id.instanceId, executionId: executionId, input: text)
         let result = OrchestrationTurnResult(

@@ -210,7 +210,7 @@ public final class InMemoryOrchestrationStore: OrchestrationStore {
                     s.readySet.remove(id)
                     guard var record = s.instances[id], record.lease == nil, !record.inbox.isEmpty else { continue }
                     let count = min(record.inbox.count, configuration.maxMessagesPerWorkItem)
-                    let token = UUID().uuidString
+                    let token = RandomIdentifier.uuidString()
                     record.lease = Lease(token: token, expiresAt: now + configuration.leaseTimeout, messageCount: count)
                     s.leased.insert(id)
                     s.instances[id] = record
@@ -292,7 +292,7 @@ public final class InMemoryOrchestrationStore: OrchestrationStore {
                 guard let (request, deliveries) = s.activities.popFirst() else {
                     return (nil, s.activityLeases.values.map(\.expiresAt).min())
                 }
-                let item = ActivityWorkItem(request: request, lockToken: UUID().uuidString, deliveryCount: deliveries + 1)
+                let item = ActivityWorkItem(request: request, lockToken: RandomIdentifier.uuidString(), deliveryCount: deliveries + 1)
                 s.activityLeases[item.lockToken] = ActivityLease(item: item, expiresAt: now + configuration.leaseTimeout)
                 return (item, nil)
             }

@@ -81,7 +81,7 @@ public struct OrchestrationTurnProcessor: Sendable {
             generations += 1
             let now = Date()
             var next = started
-            next.executionId = UUID().uuidString
+            next.executionId = RandomIdentifier.uuidString()
             next.input = completion.result
             next.generation = started.generation + 1
             next.scheduledStartTime = nil
@@ -136,7 +136,7 @@ public struct OrchestrationTurnProcessor: Sendable {
                     instanceId: item.instanceId, executionId: executionId, taskId: id, name: name, input: input, attempt: attempt))
             case .subOrchestration(let id, let name, let child, let input):
                 let start = ExecutionStartedEvent(
-                    name: name, instanceId: child, executionId: UUID().uuidString, input: input,
+                    name: name, instanceId: child, executionId: RandomIdentifier.uuidString(), input: input,
                     parent: ParentInstance(name: started.name, instanceId: item.instanceId, executionId: executionId, taskScheduledId: id))
                 result.messages.append(OrchestrationMessage(
                     instanceId: child, event: HistoryEvent(timestamp: Date(), kind: .executionStarted(start))))
@@ -166,7 +166,7 @@ public struct OrchestrationTurnProcessor: Sendable {
                     instanceId: target, event: HistoryEvent(timestamp: now, kind: .eventRaised(name: name, input: data))))
             case .createSubOrchestration(let name, let child, let input, let version):
                 let start = ExecutionStartedEvent(
-                    name: name, instanceId: child, executionId: UUID().uuidString, input: input, version: version,
+                    name: name, instanceId: child, executionId: RandomIdentifier.uuidString(), input: input, version: version,
                     parent: ParentInstance(name: started.name, instanceId: instanceId, executionId: executionId, taskScheduledId: action.id))
                 result.messages.append(OrchestrationMessage(
                     instanceId: child, event: HistoryEvent(timestamp: now, kind: .executionStarted(start))))

@@ -36,7 +36,7 @@ extension ManagementAPI {
                 }
             }
         }
-        let started = ExecutionStartedEvent(name: name, instanceId: instanceId, executionId: UUID().uuidString, input: input)
+        let started = ExecutionStartedEvent(name: name, instanceId: instanceId, executionId: RandomIdentifier.uuidString(), input: input)
         let result = try await client.store.createInstance(
             CreateInstanceRequest(executionStarted: started, reusePolicy: .fail, event: (eventName, eventData)))
         var response = checkStatus(result.instanceId, call)

@@ -97,7 +97,7 @@ extension RedisOrchestrationStore {
         -> OrchestrationWorkItem?
     {
         let id = item.request.instanceId
-        let token = UUID().uuidString
+        let token = RandomIdentifier.uuidString()
         let wake = keys.consumerWake(keys.partition(of: id), consumer)
         let reply = try await run(LuaScripts.completeActivity, .activity, instance: id, extraKeys: [wake], [
             id, item.lockToken, consumer, String(leaseMillis), try RedisCodec.encode(result), item.request.executionId,

@@ -8,7 +8,7 @@ extension RedisOrchestrationStore {
         let id = start.instanceId
         let startMessage = request.startMessage
         let timerMember = start.scheduledStartTime == nil
-            ? "" : try RedisCodec.encode(StoredMessage(nonce: UUID().uuidString, message: startMessage))
+            ? "" : try RedisCodec.encode(StoredMessage(nonce: RandomIdentifier.uuidString(), message: startMessage))
         let reply = try await run(LuaScripts.createInstance, .client, instance: id, name: start.name, [
             id, start.executionId, start.name, start.input ?? "", start.version ?? "", start.parent?.instanceId ?? "",
             RedisCodec.millis(request.createdAt), start.scheduledStartTime.map(RedisCodec.millis) ?? "",

@@ -43,7 +43,7 @@ extension RedisOrchestrationStore {
 
     /// Leases an instance popped from a ready list; `nil` if there is nothing to do after all.
     func lock(_ id: String) async throws -> OrchestrationWorkItem? {
-        let token = UUID().uuidString
+        let token = RandomIdentifier.uuidString()
         let reply = try await run(LuaScripts.lockOrchestration, .orchestration, instance: id, [
             id, token, String(leaseMillis), String(configuration.maxMessagesPerWorkItem),
         ])
@@ -92,7 +92,7 @@ extension RedisOrchestrationStore {
         args.append(String(result.timers.count))
         for timer in result.timers {
             args.append(RedisCodec.millis(timer.deliverAt ?? Date()))
-            args.append(try RedisCodec.encode(StoredMessage(nonce: UUID().uuidString, message: timer)))
+            args.append(try RedisCodec.encode(StoredMessage(nonce: RandomIdentifier.uuidString(), message: timer)))
         }
         args.append(String(result.messages.count))
         for message in result.messages {
@@ -124,7 +124,7 @@ extension RedisOrchestrationStore {
                 tokens.append(nil)
                 return (entry.message.instanceId, startName(entry.message), arguments, [])
             }
-            let token = UUID().uuidString
+            let token = RandomIdentifier.uuidString()
             tokens.append(token)
             arguments += Array(repeating: "", count: max(0, 12 - arguments.count))
             arguments += [token, String(leaseMillis), String(configuration.maxMessagesPerWorkItem)]
@@ -149,7 +149,7 @@ extension RedisOrchestrationStore {
             }
         }
         for failure in rejections {
-            try await deliver(failure, mode: "route", token: "reject-" + UUID().uuidString)
+            try await deliver(failure, mode: "route", token: "reject-" + RandomIdentifier.uuidString())
         }
         var byPartition: [Int: [String]] = [:]
         for entry in entries { byPartition[entry.partition, default: []].append(entry.entryId) }

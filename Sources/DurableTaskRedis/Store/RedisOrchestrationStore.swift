@@ -88,7 +88,7 @@ public final class RedisOrchestrationStore: OrchestrationStore {
         self.keys = TaskHubKeys(hub: configuration.taskHub, partitions: configuration.partitions)
         self.blocking = BlockingConnections(pool: pool)
         self.logger = logger
-        self.consumer = "w-" + UUID().uuidString.prefix(8).lowercased()
+        self.consumer = "w-" + RandomIdentifier.uuidString().prefix(8).lowercased()
     }
 
     /// Closes every connection.
