@@ -1,5 +1,6 @@
 // A worker process for tests that need to kill a worker with SIGKILL.
 // Usage: durable-test-worker <redis-url> <task-hub> <partitions> <lease-ms>
+//        durable-test-worker --ids-without-descriptors
 // It registers the conformance orchestrations plus activity "Hang", which never returns here,
 // prints "ready" once it serves, and runs until killed.
 import DurableTask
@@ -9,6 +10,29 @@ import Foundation
 import Logging
 
 let args = CommandLine.arguments
+
+// `durable-test-worker --ids-without-descriptors`: uses up every file descriptor, then
+// schedules three orchestrations on an in-memory store and prints their generated IDs
+// and three lease tokens, one per line.
+if args.count == 2, args[1] == "--ids-without-descriptors" {
+    let store = InMemoryOrchestrationStore()
+    let client = DurableTaskClient(store: store)
+    // Once first, so the runtime has set up what it needs, then with no descriptor left.
+    _ = try await client.scheduleNewOrchestration(named: "Hello", input: "warm-up")
+    _ = try await store.lockNextOrchestrationWorkItem(timeout: .milliseconds(100))
+    while open("/dev/null", O_RDONLY) >= 0 {}
+    var lines: [String] = []
+    for _ in 0..<3 {
+        lines.append(try await client.scheduleNewOrchestration(named: "Hello", input: "x"))
+    }
+    for _ in 0..<3 {
+        guard let item = try await store.lockNextOrchestrationWorkItem(timeout: .milliseconds(100)) else { exit(3) }
+        lines.append(item.lockToken)
+    }
+    print(lines.joined(separator: "\n"))
+    exit(0)
+}
+
 guard args.count == 5, let partitions = Int(args[3]), let leaseMs = Int64(args[4]) else {
     FileHandle.standardError.write(Data("usage: durable-test-worker <redis-url> <task-hub> <partitions> <lease-ms>\n".utf8))
     exit(2)

@@ -10,13 +10,23 @@ final class WorkerProcess: Sendable {
     }
 
     static func start(url: String, hub: String, partitions: Int, leaseMs: Int) throws -> WorkerProcess {
+        try start(arguments: [url, hub, String(partitions), String(leaseMs)])
+    }
+
+    /// Starts `durable-test-worker <arguments>`.
+    static func start(arguments: [String]) throws -> WorkerProcess {
         let binDir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
         let binary = binDir.appendingPathComponent("durable-test-worker")
         guard FileManager.default.isExecutableFile(atPath: binary.path) else {
             throw WorkerProcessError(message: "\(binary.path) is missing: build it with `swift build --build-tests` (make test does)")
         }
-        return WorkerProcess(process: try ChildProcess.spawn(
-            binary.path, arguments: [url, hub, String(partitions), String(leaseMs)], output: .capture))
+        return WorkerProcess(process: try ChildProcess.spawn(binary.path, arguments: arguments, output: .capture))
+    }
+
+    /// Waits for the child to end; returns how it ended and everything it printed.
+    func finish() async -> (status: ChildProcess.Status, output: String) {
+        let status = await process.wait()
+        return (status, process.output)
     }
 
     /// Waits (bounded) until the child printed a line containing `text`.
