@@ -74,6 +74,20 @@ extension ConformanceSuite {
                     try requireEqual(try done.output(as: Int.self), n)
                 }
             },
+            ConformanceScenario("a terminate that arrives in the turn that continues as new ends the next execution") { make in
+                // Both messages wait in the inbox before any worker runs, so one turn takes both:
+                // the execution continues as new first, and the terminate must not be dropped with it.
+                let store = try await make(StoreOptions())
+                try await store.createTaskHub()
+                let client = DurableTaskClient(store: store)
+                let id = try await client.scheduleNewOrchestration(named: "ContinueOnceThenWait", input: 0)
+                try await client.terminate(id, reason: "stop the loop")
+                try await TestHost.run(store: store) { host in
+                    let done = try await host.client.waitForInstanceCompletion(id, timeout: .seconds(10))
+                    try requireEqual(done.runtimeStatus, .terminated)
+                    try requireEqual(try done.output(as: String.self), "stop the loop")
+                }
+            },
             ConformanceScenario("terminate ends an instance, recursively through sub-orchestrations") { make in
                 try await withHost(make) { host in
                     let childId = "child-\(RandomIdentifier.uuidString())"

@@ -167,6 +167,14 @@ public enum TestOrchestrations {
             if state.received >= state.expected { return try PayloadCoding.encode(state.received) }
             try ctx.continueAsNew(input: state, preserveUnprocessedEvents: true)
         }
+        r.addOrchestrator(named: "ContinueOnceThenWait") { ctx, input in
+            // Generation 0 continues as new at once; generation 1 waits for an event that never comes.
+            if try PayloadCoding.decode(Int.self, from: input) == 0 {
+                try ctx.continueAsNew(input: 1)
+            }
+            let never: String = try await ctx.waitForExternalEvent("never", as: String.self)
+            return try PayloadCoding.encode(never)
+        }
         r.addOrchestrator(named: "CallHang") { ctx, _ in
             // Calls activity "Hang", which tests register as they need (a killed worker hangs in it).
             let out: String = try await ctx.callActivity(named: "Hang")

@@ -37,6 +37,9 @@ public final class OrchestrationRunner: @unchecked Sendable {
     private var hasCompletion = false
     private var completionEmitted = false
     private var lateEvents: [HistoryEvent] = []
+    /// Terminate, suspend and resume requests that arrived after the execution ended in this
+    /// turn. If it continued as new, they apply to the next execution.
+    private var lateControl: [HistoryEvent] = []
     private var abandonedEpisode = false
 
     /// Creates a runner.
@@ -89,6 +92,8 @@ public final class OrchestrationRunner: @unchecked Sendable {
             switch event.kind {
             case .eventRaised:
                 lateEvents.append(event)
+            case .executionTerminated, .executionSuspended, .executionResumed:
+                lateControl.append(event)
             case .taskScheduled, .timerCreated, .subOrchestrationInstanceCreated, .eventSent:
                 // History says the code did more than it does now.
                 if !completionEmitted { matchAfterCompletion(event) }
@@ -328,8 +333,13 @@ public final class OrchestrationRunner: @unchecked Sendable {
         }
         if var completion, !completionEmitted {
             completionEmitted = true
-            if completion.status == .continuedAsNew, c.continueAsNewRequest?.preserveEvents == true {
-                completion.carryoverEvents = c.bufferedEvents + suspendedQueue.filter(\.isEventRaised) + lateEvents
+            if completion.status == .continuedAsNew {
+                // Unprocessed events move on only when asked; a terminate, suspend or resume
+                // that came after the continue-as-new always does, or it would be lost.
+                if c.continueAsNewRequest?.preserveEvents == true {
+                    completion.carryoverEvents = c.bufferedEvents + suspendedQueue.filter(\.isEventRaised) + lateEvents
+                }
+                completion.carryoverEvents += lateControl
                 self.completion = completion
             }
             let id = c.nextSequence
