@@ -1,5 +1,6 @@
 import ChildProcesses
 import Foundation
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -118,8 +119,12 @@ public final class RedisServerProcess: @unchecked Sendable {
             } catch {
                 lastError = error
                 server.stop()  // also removes the directory
-                // A port taken between probing and binding: retry with a new one.
-                guard "\(error)".contains("Address already in use") else { throw error }
+                // A port taken between probing and binding (by another process, or by a server
+                // that got there first): retry with a new one. Ours is stopped; theirs is untouched.
+                let text = "\(error)"
+                guard text.contains("Address already in use") || text.contains("is served by another redis-server") else {
+                    throw error
+                }
             }
         }
         throw lastError ?? StartError(description: "could not start redis-server")
@@ -304,8 +309,21 @@ public final class RedisServerProcess: @unchecked Sendable {
         return path
     }
 
-    /// Asks the kernel for a free port on 127.0.0.1 (bind to port 0, read it back, close).
+    /// Ports this process has handed out, never handed out twice: the kernel may offer a port
+    /// again once the probe closed it, before the first server has bound it.
+    private static let handedOut = Mutex<Set<Int>>([])
+
+    /// A free port on 127.0.0.1 that no other server of this process was given.
     private static func freePort() throws -> Int {
+        for _ in 0..<50 {
+            let port = try probePort()
+            if handedOut.withLock({ $0.insert(port).inserted }) { return port }
+        }
+        throw StartError(description: "could not find a free port not already handed out")
+    }
+
+    /// Asks the kernel for a free port on 127.0.0.1 (bind to port 0, read it back, close).
+    private static func probePort() throws -> Int {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw StartError(description: "socket() failed: errno \(errno)") }
         defer { close(fd) }
