@@ -2,14 +2,14 @@
 # Runs the built test suite (`swift test --skip-build "$@"`) under a watchdog.
 #
 # The suite takes about 20 s on 2 cores. If it has not finished after
-# DURABLE_TEST_TIMEOUT seconds (default 600), this script prints the tests that
+# DURABLE_TEST_TIMEOUT seconds (default 300), this script prints the tests that
 # started and did not finish, the threads of the test process (gdb, if installed),
 # then kills the test process and everything it started (by PID) and exits 124.
 # A hang thus ends as a failure that says where it was, never as a stuck CI.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
-limit=${DURABLE_TEST_TIMEOUT:-600}
+limit=${DURABLE_TEST_TIMEOUT:-300}
 # The tests run many stores at once, each holding sockets and threads: lift the soft
 # limit on descriptors (often 1,024) to the hard limit, and say what is in force.
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
