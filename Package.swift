@@ -142,7 +142,7 @@ let package = Package(
         .testTarget(
             name: "DurableTaskRedisConnectionTests",
             dependencies: [
-                "DurableTaskRedis", "DurableTaskRedisTestSupport", .product(name: "Logging", package: "swift-log"),
+                "DurableTaskRedis", "DurableTaskRedisTestSupport", "ChildProcesses", .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .testTarget(

@@ -64,7 +64,9 @@ public final class ChildProcess: @unchecked Sendable {
     public let pid: Int32
     private let state = NSCondition()
     private var status_: Status?
-    private var waiters: [CheckedContinuation<Status, Never>] = []
+    /// Suspended ``wait()`` / ``waitUnlessCancelled()`` calls, by ticket.
+    private var waiters: [UInt64: CheckedContinuation<Status?, Never>] = [:]
+    private var nextTicket: UInt64 = 0
     private var captured: [UInt8] = []
     /// False while a reader thread drains the output pipe.
     private var outputComplete = true
@@ -160,15 +162,49 @@ public final class ChildProcess: @unchecked Sendable {
         return kill(pid, signal) == 0
     }
 
-    /// Suspends until the child has ended (without holding a thread).
+    /// Suspends until the child has ended (without holding a thread). Task cancellation
+    /// does not end the wait; see ``waitUnlessCancelled()``.
     public func wait() async -> Status {
-        await withCheckedContinuation { continuation in
+        // Only a cancellation handler resumes with nil, and this wait installs none.
+        await suspend(ticket: takeTicket())!
+    }
+
+    /// Suspends until the child has ended, or returns `nil` as soon as the calling task is
+    /// cancelled (the child keeps running).
+    public func waitUnlessCancelled() async -> Status? {
+        let ticket = takeTicket()
+        return await withTaskCancellationHandler {
+            await suspend(ticket: ticket)
+        } onCancel: {
+            state.lock()
+            let waiter = waiters.removeValue(forKey: ticket)
+            if waiter == nil { cancelledTickets.insert(ticket) }
+            state.unlock()
+            waiter?.resume(returning: nil)
+        }
+    }
+
+    /// Tickets cancelled before their wait suspended.
+    private var cancelledTickets: Set<UInt64> = []
+
+    private func takeTicket() -> UInt64 {
+        state.lock()
+        defer { state.unlock() }
+        nextTicket += 1
+        return nextTicket
+    }
+
+    private func suspend(ticket: UInt64) async -> Status? {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Status?, Never>) in
             state.lock()
             if let status = status_ {
                 state.unlock()
                 continuation.resume(returning: status)
+            } else if cancelledTickets.remove(ticket) != nil {
+                state.unlock()
+                continuation.resume(returning: nil)
             } else {
-                waiters.append(continuation)
+                waiters[ticket] = continuation
                 state.unlock()
             }
         }
@@ -230,8 +266,8 @@ public final class ChildProcess: @unchecked Sendable {
             let drained = Date().addingTimeInterval(2)
             while !outputComplete && state.wait(until: drained) {}
             status_ = status
-            let resumed = waiters
-            waiters = []
+            let resumed = Array(waiters.values)
+            waiters = [:]
             state.broadcast()
             while waitpid(pid, &raw, 0) == -1 && errno == EINTR {}
             state.unlock()

@@ -75,7 +75,8 @@ public final class EmbeddedRedis: Service, @unchecked Sendable {
             while !(Task.isCancelled || Task.isShuttingDownGracefully) {
                 var status = "unknown"
                 if let process = state.withLock({ $0 }) {
-                    status = "\(await process.wait())"
+                    guard let ended = await process.waitUnlessCancelled() else { break }
+                    status = "\(ended)"
                 }
                 if (Task.isCancelled || Task.isShuttingDownGracefully) { break }
                 failures += 1

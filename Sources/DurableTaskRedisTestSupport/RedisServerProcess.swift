@@ -140,10 +140,7 @@ public final class RedisServerProcess: @unchecked Sendable {
 
     /// Stops the server like ``stop()``, suspending instead of blocking a thread.
     public func shutDown() async {
-        if let process = lock.withLock({ self.process }) {
-            await process.stop(signal: SIGTERM, grace: .seconds(5))
-            lock.withLock { if self.process === process { self.process = nil } }
-        }
+        await terminateGracefully()
         try? FileManager.default.removeItem(atPath: directory)
     }
 
@@ -156,10 +153,7 @@ public final class RedisServerProcess: @unchecked Sendable {
     /// Stops the server gracefully if it is running, then starts it again with the same
     /// directory, port and options (the AOF, if enabled, is replayed).
     public func restart() async throws {
-        if let process = lock.withLock({ self.process }) {
-            await process.stop(signal: SIGTERM, grace: .seconds(5))
-            lock.withLock { if self.process === process { self.process = nil } }
-        }
+        await terminateGracefully()
         var lastError: (any Error)?
         // The port is ours but may still be held briefly by the old process' socket.
         for _ in 0..<20 {
@@ -266,6 +260,13 @@ public final class RedisServerProcess: @unchecked Sendable {
                 throw StartError(description: "unix socket does not answer PING")
             }
         }
+    }
+
+    /// SIGTERMs our child, SIGKILLs it after 5 s, and suspends until it has exited.
+    private func terminateGracefully() async {
+        guard let process = lock.withLock({ self.process }) else { return }
+        await process.stop(signal: SIGTERM, grace: .seconds(5))
+        lock.withLock { if self.process === process { self.process = nil } }
     }
 
     /// Sends `signal` to our child by PID, waits up to `grace`, then SIGKILLs it.

@@ -1,0 +1,61 @@
+import ChildProcesses
+import Foundation
+import Testing
+
+/// Child processes: exit statuses, output, descriptors, signals and waits.
+@Suite("Child processes", .timeLimit(.minutes(1)))
+struct ChildProcessTests {
+    @Test func exitCodeAndCapturedOutput() async throws {
+        let child = try ChildProcess.spawn("/bin/sh", arguments: ["-c", "echo out; echo err >&2; exit 3"], output: .capture)
+        #expect(await child.wait() == .exited(3))
+        #expect(!child.isRunning)
+        #expect(child.output == "out\nerr\n")
+    }
+
+    @Test func onlyTheStandardDescriptorsAreInherited() async throws {
+        // An open pipe of the parent must not reach the child.
+        let pipe = Pipe()
+        defer { try? pipe.fileHandleForWriting.close() }
+        let child = try ChildProcess.spawn("/bin/ls", arguments: ["/proc/self/fd"], output: .capture)
+        #expect(await child.wait() == .exited(0))
+        // ls itself opens one descriptor (3) to read the directory.
+        #expect(child.output.split(separator: "\n").sorted() == ["0", "1", "2", "3"], "\(child.output)")
+    }
+
+    @Test func environmentAndDirectory() async throws {
+        let child = try ChildProcess.spawn(
+            "/bin/sh", arguments: ["-c", "echo $GREETING; pwd"], environment: ["GREETING": "hi"], directory: "/tmp",
+            output: .capture)
+        #expect(await child.wait() == .exited(0))
+        #expect(child.output == "hi\n/tmp\n")
+    }
+
+    @Test func stopSendsTheSignalAndReapsOnce() async throws {
+        let child = try ChildProcess.spawn("/bin/sleep", arguments: ["30"])
+        #expect(child.isRunning)
+        #expect(await child.stop(signal: SIGTERM, grace: .seconds(5)) == .signaled(SIGTERM))
+        #expect(!child.signal(SIGKILL), "a reaped PID is never signalled")
+        // A child that ignores the signal is killed after the grace period.
+        let stubborn = try ChildProcess.spawn("/bin/sh", arguments: ["-c", "trap '' TERM; echo ready; exec sleep 30"], output: .capture)
+        while !stubborn.output.contains("ready") { try await Task.sleep(for: .milliseconds(5)) }
+        #expect(stubborn.stopBlocking(signal: SIGTERM, grace: .milliseconds(200)) == .signaled(SIGKILL))
+    }
+
+    @Test func aCancelledWaitReturnsNilAndTheChildRunsOn() async throws {
+        let child = try ChildProcess.spawn("/bin/sleep", arguments: ["30"])
+        let waiter = Task { await child.waitUnlessCancelled() }
+        try await Task.sleep(for: .milliseconds(50))
+        waiter.cancel()
+        #expect(await waiter.value == nil)
+        #expect(child.isRunning)
+        #expect(child.wait(timeout: .milliseconds(50)) == nil)
+        child.stopBlocking(signal: SIGKILL)
+        #expect(child.currentStatus == .signaled(SIGKILL))
+    }
+
+    @Test func aMissingProgramIsATypedError() {
+        #expect(throws: ChildProcess.SpawnError.self) {
+            try ChildProcess.spawn("/nonexistent/program", arguments: [])
+        }
+    }
+}
