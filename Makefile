@@ -28,7 +28,7 @@ run: deps
 ## A watchdog (scripts/run-tests.sh) ends a run that hangs, naming the unfinished tests.
 test: deps
 	$(SWIFT) build --build-tests
-	scripts/run-tests.sh
+	SWIFT=$(SWIFT) scripts/run-tests.sh
 
 examples: build
 	$(SWIFT) run FunctionChaining

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs the built test suite (`swift test --skip-build "$@"`) under a watchdog.
 #
-# The suite takes about 20 s on 2 cores. If it has not finished after
+# The suite takes about 30 s on 2 cores. If it has not finished after
 # DURABLE_TEST_TIMEOUT seconds (default 300), this script prints the tests that
 # started and did not finish, the threads of the test process (gdb, if installed),
 # then kills the test process and everything it started (by PID) and exits 124.
@@ -16,7 +16,7 @@ ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 echo "== open files limit: $(ulimit -n) (hard $(ulimit -Hn)); threads limit: $(ulimit -u)"
 log=$(mktemp /tmp/durable-tests.XXXXXX.log)
 
-swift test --skip-build "$@" >"$log" 2>&1 &
+"${SWIFT:-swift}" test --skip-build "$@" >"$log" 2>&1 &
 runner=$!
 tail -n +1 -f "$log" --pid "$runner" &
 printer=$!
