@@ -67,6 +67,8 @@ public final class ChildProcess: @unchecked Sendable {
     /// Suspended ``wait()`` / ``waitUnlessCancelled()`` calls, by ticket.
     private var waiters: [UInt64: CheckedContinuation<Status?, Never>] = [:]
     private var nextTicket: UInt64 = 0
+    /// Tickets whose wait was cancelled before it suspended.
+    private var cancelledTickets: Set<UInt64> = []
     private var captured: [UInt8] = []
     /// False while a reader thread drains the output pipe.
     private var outputComplete = true
@@ -184,9 +186,6 @@ public final class ChildProcess: @unchecked Sendable {
         }
     }
 
-    /// Tickets cancelled before their wait suspended.
-    private var cancelledTickets: Set<UInt64> = []
-
     private func takeTicket() -> UInt64 {
         state.lock()
         defer { state.unlock() }
@@ -208,6 +207,22 @@ public final class ChildProcess: @unchecked Sendable {
                 state.unlock()
             }
         }
+    }
+
+    /// Suspends until the child ends or `timeout` passes; returns the status, or `nil` on
+    /// timeout or cancellation (the child keeps running).
+    public func wait(for timeout: Duration) async -> Status? {
+        let first = await withTaskGroup(of: Status?.self) { group in
+            group.addTask { await self.waitUnlessCancelled() }
+            group.addTask {
+                try? await Task.sleep(for: timeout)
+                return nil
+            }
+            let first = await group.next() ?? nil
+            group.cancelAll()
+            return first
+        }
+        return first ?? currentStatus
     }
 
     /// Blocks the calling thread until the child ends or `timeout` passes; returns the
@@ -239,13 +254,9 @@ public final class ChildProcess: @unchecked Sendable {
     public func stop(signal: Int32 = SIGTERM, grace: Duration = .seconds(5)) async -> Status {
         if let status = currentStatus { return status }
         self.signal(signal)
-        let killer = Task {
-            try await Task.sleep(for: grace)
-            self.signal(SIGKILL)
-        }
-        let status = await wait()
-        killer.cancel()
-        return status
+        if let status = await wait(for: grace) { return status }
+        self.signal(SIGKILL)
+        return await wait()
     }
 
     // MARK: - Threads

@@ -57,6 +57,8 @@ public final class RedisServerProcess: @unchecked Sendable {
     public struct StartError: Error, CustomStringConvertible {
         /// What went wrong (includes the end of the server log when available).
         public let description: String
+        /// The port was taken before our server bound it; another port may work.
+        var portTaken = false
     }
 
     /// Path of the `redis-server` binary in use.
@@ -121,10 +123,7 @@ public final class RedisServerProcess: @unchecked Sendable {
                 server.stop()  // also removes the directory
                 // A port taken between probing and binding (by another process, or by a server
                 // that got there first): retry with a new one. Ours is stopped; theirs is untouched.
-                let text = "\(error)"
-                guard text.contains("Address already in use") || text.contains("is served by another redis-server") else {
-                    throw error
-                }
+                guard (error as? StartError)?.portTaken == true else { throw error }
             }
         }
         throw lastError ?? StartError(description: "could not start redis-server")
@@ -162,7 +161,7 @@ public final class RedisServerProcess: @unchecked Sendable {
                 return
             } catch {
                 lastError = error
-                guard "\(error)".contains("Address already in use") else { throw error }
+                guard (error as? StartError)?.portTaken == true else { throw error }
                 try await Task.sleep(for: .milliseconds(100))
             }
         }
@@ -206,14 +205,17 @@ public final class RedisServerProcess: @unchecked Sendable {
         var lastProbeError = ""
         while ContinuousClock.now < deadline {
             if let status = process.currentStatus {
-                throw StartError(description: "redis-server exited during startup (\(status)): \(logTail())")
+                let log = logTail()
+                throw StartError(
+                    description: "redis-server exited during startup (\(status)): \(log)",
+                    portTaken: log.contains("Address already in use"))
             }
             do {
                 try verify(pid: process.pid)
                 return
             } catch let error as OwnershipError {
                 terminate(signal: SIGKILL, grace: .seconds(5))
-                throw StartError(description: error.description)
+                throw StartError(description: error.description, portTaken: error.portTaken)
             } catch {
                 lastProbeError = "\(error)"
             }
@@ -225,6 +227,8 @@ public final class RedisServerProcess: @unchecked Sendable {
 
     private struct OwnershipError: Error, CustomStringConvertible {
         let description: String
+        /// Another redis-server answers on our port.
+        var portTaken = false
     }
 
     /// PINGs the server and checks it is the process we started, in our directory.
@@ -243,7 +247,9 @@ public final class RedisServerProcess: @unchecked Sendable {
         }
         let processLine = info.split(whereSeparator: \.isNewline).first { $0.hasPrefix("process_id:") }
         guard processLine == "process_id:\(pid)" else {
-            throw OwnershipError(description: "port \(port) is served by another redis-server (\(processLine ?? "no process_id")), not PID \(pid)")
+            throw OwnershipError(
+                description: "port \(port) is served by another redis-server (\(processLine ?? "no process_id")), not PID \(pid)",
+                portTaken: true)
         }
         let expected = URL(fileURLWithPath: directory).resolvingSymlinksInPath().path
         guard case .array(let pair?) = try client.command("CONFIG", "GET", "dir"),

@@ -64,13 +64,8 @@ final class HostProcess: Sendable {
     /// Waits (bounded) for the process to exit and returns its exit code (or the number of
     /// the signal that ended it); SIGKILLs it on timeout.
     func waitForExit(timeout: Duration = .seconds(30)) async throws -> Int32 {
-        let killer = Task { () -> Bool in
-            guard (try? await Task.sleep(for: timeout)) != nil else { return false }
-            return process.signal(SIGKILL)
-        }
-        let status = await process.wait()
-        killer.cancel()
-        if await killer.value {
+        guard let status = await process.wait(for: timeout) else {
+            process.stopBlocking(signal: SIGKILL)
             throw HostProcessError(message: "durable did not exit within \(timeout): \(printed)")
         }
         switch status {

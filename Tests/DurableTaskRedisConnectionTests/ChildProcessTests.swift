@@ -53,6 +53,17 @@ struct ChildProcessTests {
         #expect(child.currentStatus == .signaled(SIGKILL))
     }
 
+    @Test func aTimedWaitEndsAtTheTimeoutOrTheExit() async throws {
+        let child = try ChildProcess.spawn(
+            "/bin/sh", arguments: ["-c", "trap 'exit 4' USR1; echo ready; while :; do sleep 0.05; done"], output: .capture)
+        #expect(await child.wait(for: .milliseconds(50)) == nil, "the timeout ends the wait")
+        #expect(child.isRunning)
+        let deadline = ContinuousClock.now + .seconds(10)
+        while !child.output.contains("ready") && ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(5)) }
+        child.signal(SIGUSR1)
+        #expect(await child.wait(for: .seconds(20)) == .exited(4), "the exit ends the wait")
+    }
+
     @Test func aMissingProgramIsATypedError() {
         #expect(throws: ChildProcess.SpawnError.self) {
             try ChildProcess.spawn("/nonexistent/program", arguments: [])
