@@ -329,7 +329,7 @@ public final class OrchestrationRunner: @unchecked Sendable {
         var actions = c.pendingActions.takeAll()
         let now = c.currentUtcDateTime
         for action in actions {
-            if let event = historyEvent(for: action, at: now) { appended.append(event) }
+            if let event = action.historyEvent(at: now) { appended.append(event) }
         }
         if var completion, !completionEmitted {
             completionEmitted = true
@@ -363,19 +363,6 @@ public final class OrchestrationRunner: @unchecked Sendable {
         return OrchestrationTurnOutcome(
             actions: actions, historyToAppend: appended, runtimeStatus: status,
             customStatus: c.customStatus, completion: completion, executionStarted: started)
-    }
-
-    private func historyEvent(for action: OrchestratorAction, at now: Date) -> HistoryEvent? {
-        let kind: HistoryEvent.Kind
-        switch action.kind {
-        case .scheduleTask(let name, let input, let attempt): kind = .taskScheduled(name: name, input: input, attempt: attempt)
-        case .createSubOrchestration(let name, let child, let input, _):
-            kind = .subOrchestrationInstanceCreated(name: name, instanceId: child, input: input)
-        case .createTimer(let fireAt): kind = .timerCreated(fireAt: fireAt)
-        case .sendEvent(let target, let name, let data): kind = .eventSent(instanceId: target, name: name, input: data)
-        case .terminateOrchestration, .completeOrchestration: return nil
-        }
-        return HistoryEvent(eventId: action.id, timestamp: now, kind: kind)
     }
 }
 

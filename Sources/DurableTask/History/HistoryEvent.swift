@@ -149,3 +149,11 @@ extension HistoryEvent.Kind {
         }
     }
 }
+
+extension HistoryEvent {
+    /// The payload of an `ExecutionStarted` event; `nil` for other kinds.
+    public var executionStarted: ExecutionStartedEvent? {
+        if case .executionStarted(let started) = kind { return started }
+        return nil
+    }
+}

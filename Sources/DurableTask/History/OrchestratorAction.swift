@@ -68,3 +68,20 @@ public struct CompleteOrchestrationAction: Sendable, Hashable {
         self.carryoverEvents = carryoverEvents
     }
 }
+
+extension OrchestratorAction {
+    /// The history event that records this action, stamped `now` and carrying the action's ID;
+    /// `nil` for actions that leave no event of their own (terminations and the completion).
+    public func historyEvent(at now: Date) -> HistoryEvent? {
+        let kind: HistoryEvent.Kind
+        switch self.kind {
+        case .scheduleTask(let name, let input, let attempt): kind = .taskScheduled(name: name, input: input, attempt: attempt)
+        case .createSubOrchestration(let name, let child, let input, _):
+            kind = .subOrchestrationInstanceCreated(name: name, instanceId: child, input: input)
+        case .createTimer(let fireAt): kind = .timerCreated(fireAt: fireAt)
+        case .sendEvent(let target, let name, let data): kind = .eventSent(instanceId: target, name: name, input: data)
+        case .terminateOrchestration, .completeOrchestration: return nil
+        }
+        return HistoryEvent(eventId: id, timestamp: now, kind: kind)
+    }
+}

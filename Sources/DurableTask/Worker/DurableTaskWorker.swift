@@ -49,13 +49,20 @@ public final class DurableTaskWorker: Service {
     private let entityCache: EntitySnapshotCache
     private let stopping = Atomic<Bool>(false)
     private let metrics: WorkerMetrics
+    /// Where work the registry lacks goes (remote SDK workers); `nil` runs everything in process.
+    private let remote: (any RemoteWorkDispatcher)?
 
     /// Creates a worker.
-    /// - Parameter metricsFactory: where metrics go; the process-wide `MetricsSystem.factory` by default.
+    /// - Parameters:
+    ///   - metricsFactory: where metrics go; the process-wide `MetricsSystem.factory` by default.
+    ///   - remote: runs the orchestrations, activities and entities `registry` lacks (workers of
+    ///     other languages). Without it, such work fails as not registered.
     public init(
         store: any OrchestrationStore, registry: TaskRegistry, configuration: Configuration = Configuration(),
-        logger: Logger = Logger(label: "durabletask.worker"), metricsFactory: (any MetricsFactory)? = nil
+        logger: Logger = Logger(label: "durabletask.worker"), metricsFactory: (any MetricsFactory)? = nil,
+        remote: (any RemoteWorkDispatcher)? = nil
     ) {
+        self.remote = remote
         self.metrics = WorkerMetrics(factory: metricsFactory ?? MetricsSystem.factory)
         self.store = store
         self.registry = registry
@@ -162,8 +169,24 @@ public final class DurableTaskWorker: Service {
     }
 
     private func runOrchestrationTurn(_ item: OrchestrationWorkItem) async throws {
-        let output = try await processor.process(item, cached: cache.take(item.instanceId)) {
-            try await store.readHistory(instanceId: item.instanceId)
+        let cached = cache.take(item.instanceId)
+        var loaded: [HistoryEvent]?
+        if cached == nil, let remote {
+            // Only orchestrations this registry has run here; the name is in the history.
+            let history = try await storedHistory(item)
+            loaded = history
+            if let started = (history + item.messages.map(\.event)).lazy.compactMap(\.executionStarted).first,
+                registry.orchestrator(named: started.name) == nil
+            {
+                if await !remote.runOrchestrationTurn(item, history: history, name: started.name, version: started.version) {
+                    try? await store.abandonOrchestrationWorkItem(item)
+                }
+                return
+            }
+        }
+        let output = try await processor.process(item, cached: cached) {
+            if let loaded { return loaded }
+            return try await store.readHistory(instanceId: item.instanceId)
         }
         // Cache before committing: once the commit releases the lease, the next turn may start
         // at once on another loop. If the commit fails, the runner is dropped.
@@ -178,7 +201,19 @@ public final class DurableTaskWorker: Service {
         if output.result.status == .failed { metrics.orchestrationFailures.increment() }
     }
 
+    /// The stored history the work item came with, or read from the store.
+    private func storedHistory(_ item: OrchestrationWorkItem) async throws -> [HistoryEvent] {
+        if item.historyLength == 0 { return [] }
+        if let history = item.history { return history }
+        return try await store.readHistory(instanceId: item.instanceId)
+    }
+
     private func runEntityBatch(_ item: OrchestrationWorkItem) async throws {
+        if let remote, let id = EntityID(instanceId: item.instanceId), registry.entity(named: id.name) == nil {
+            let history = try await storedHistory(item)
+            if await !remote.runEntityBatch(item, history: history) { try? await store.abandonOrchestrationWorkItem(item) }
+            return
+        }
         let output = try await entityProcessor.process(item, cached: entityCache.take(item.instanceId)) {
             try await store.readHistory(instanceId: item.instanceId)
         }
@@ -204,6 +239,11 @@ public final class DurableTaskWorker: Service {
         let context = ActivityContext(
             instanceId: request.instanceId, executionId: request.executionId, taskId: request.taskId,
             name: request.name, attempt: request.attempt, logger: logger)
+        if let remote, registry.activity(named: request.name) == nil {
+            let taken = await withLeaseRenewal(item) { .success(await remote.runActivity(item) ? "" : nil) }
+            if case .success(nil) = taken { try? await store.abandonActivityWorkItem(item) }
+            return
+        }
         let start = ContinuousClock.now
         let outcome: Result<String?, any Error>
         if let function = registry.activity(named: request.name) {

@@ -80,12 +80,7 @@ public struct OrchestrationTurnProcessor: Sendable {
         while let completion = outcome.completion, completion.status == .continuedAsNew, let started = outcome.executionStarted {
             generations += 1
             let now = Date()
-            var next = started
-            next.executionId = RandomIdentifier.uuidString()
-            next.input = completion.result
-            next.generation = started.generation + 1
-            next.scheduledStartTime = nil
-            if let v = completion.newVersion { next.version = v }
+            let next = Self.nextExecution(after: started, continuingWith: completion)
             executionId = next.executionId
             var events = [HistoryEvent(timestamp: now, kind: .executionStarted(next))]
             events += completion.carryoverEvents
@@ -107,6 +102,19 @@ public struct OrchestrationTurnProcessor: Sendable {
             result.failureDetails = completion.failureDetails
         }
         return Output(result: result, runner: runner.isCompleted ? nil : runner, path: path)
+    }
+
+    /// The start of the execution that follows `started` when it continues as new.
+    static func nextExecution(after started: ExecutionStartedEvent, continuingWith completion: CompleteOrchestrationAction)
+        -> ExecutionStartedEvent
+    {
+        var next = started
+        next.executionId = RandomIdentifier.uuidString()
+        next.input = completion.result
+        next.generation = started.generation + 1
+        next.scheduledStartTime = nil
+        if let v = completion.newVersion { next.version = v }
+        return next
     }
 
     /// A rewind turn: replays the rewritten history (``RewindPlan``), applies the new messages,
@@ -150,9 +158,18 @@ public struct OrchestrationTurnProcessor: Sendable {
     /// Translates actions into activities, timers and outbound messages.
     private func collect(_ outcome: OrchestrationTurnOutcome, executionId: String, into result: inout OrchestrationTurnResult) {
         guard let started = outcome.executionStarted else { return }
+        Self.collect(outcome.actions, started: started, executionId: executionId, into: &result)
+    }
+
+    /// Translates the actions of an execution into activities, timers and outbound messages: the
+    /// one path for a Swift orchestrator's actions and a remote worker's.
+    static func collect(
+        _ actions: [OrchestratorAction], started: ExecutionStartedEvent, executionId: String,
+        into result: inout OrchestrationTurnResult
+    ) {
         let instanceId = started.instanceId
         let now = Date()
-        for action in outcome.actions {
+        for action in actions {
             switch action.kind {
             case .scheduleTask(let name, let input, let attempt):
                 result.activities.append(ActivityRequest(

@@ -1,0 +1,24 @@
+/// Runs the work a worker's own registry cannot: orchestrations, activities and entities that
+/// workers of other languages registered, connected through the Durable Task sidecar protocol.
+///
+/// ``DurableTaskWorker`` leases every work item from its store. Names its ``TaskRegistry`` has run
+/// in process; the rest go to the dispatcher, which hands them to a connected worker that
+/// registered them and returns once the work item is committed or released. Work that no
+/// connected worker can run is released after a while, never failed, so it waits for one.
+public protocol RemoteWorkDispatcher: Sendable {
+    /// Runs one orchestration turn remotely and commits or releases it.
+    ///
+    /// - Parameters:
+    ///   - history: the stored history of the current execution.
+    ///   - name: the orchestrator name; `version` its version.
+    /// - Returns: `false` if no connected worker could take it; the caller then releases the item.
+    func runOrchestrationTurn(_ item: OrchestrationWorkItem, history: [HistoryEvent], name: String, version: String?) async -> Bool
+
+    /// Runs one activity remotely and commits or releases it. Returns `false` if no connected
+    /// worker could take it; the caller then releases the item.
+    func runActivity(_ item: ActivityWorkItem) async -> Bool
+
+    /// Runs one batch of an entity remotely and commits or releases it. Returns `false` if no
+    /// connected worker could take it; the caller then releases the item.
+    func runEntityBatch(_ item: OrchestrationWorkItem, history: [HistoryEvent]) async -> Bool
+}
