@@ -19,6 +19,7 @@ let package = Package(
         .library(name: "DurableTaskHTTP", targets: ["DurableTaskHTTP"]),
         .library(name: "DurableTaskHost", targets: ["DurableTaskHost"]),
         .library(name: "DurableExamples", targets: ["DurableExamples"]),
+        .library(name: "DurableTaskGRPC", targets: ["DurableTaskGRPC"]),
         .executable(name: "durable", targets: ["durable"]),
     ],
     dependencies: [
@@ -31,6 +32,10 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        .package(url: "https://github.com/grpc/grpc-swift-2", from: "2.4.3"),
+        .package(url: "https://github.com/grpc/grpc-swift-nio-transport", from: "2.9.2"),
+        .package(url: "https://github.com/grpc/grpc-swift-protobuf", from: "2.4.1"),
+        .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
     ],
     targets: [
         // Core: history, actions, replay engine, authoring API, client, worker,
@@ -99,6 +104,21 @@ let package = Package(
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // The Durable Task SDKs' gRPC sidecar (TaskHubSidecarService). Generated/ holds the messages
+        // and stubs from protos/orchestrator_service.proto (scripts/generate-proto.sh; committed, since
+        // CI does not build the protoc plugins). They are generated with package visibility and
+        // access-levelled imports, so they compile under the upcoming features below like every target.
+        .target(
+            name: "DurableTaskGRPC",
+            dependencies: [
+                "DurableTask",
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
+                .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
