@@ -97,7 +97,7 @@ let package = Package(
         .target(
             name: "DurableTaskHost",
             dependencies: [
-                "DurableTask", "DurableTaskRedis", "DurableTaskHTTP", "ChildProcesses",
+                "DurableTask", "DurableTaskRedis", "DurableTaskHTTP", "DurableTaskGRPC", "ChildProcesses",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -120,6 +120,7 @@ let package = Package(
                 .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf"),
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         // The example orchestrations, registered by `durable serve` and run by the example targets.

@@ -1,6 +1,7 @@
 import ChildProcesses
 public import DurableTask
 import AsyncHTTPClient
+import DurableTaskGRPC
 import DurableTaskHTTP
 import DurableTaskRedis
 import Foundation
@@ -50,6 +51,9 @@ public struct DurableHost: Sendable {
     public func run() async throws {
         try configuration.validate()
         try PortProbe.checkAvailable(host: configuration.httpHost, port: configuration.httpPort)
+        if configuration.grpcPort != 0 {
+            try PortProbe.checkAvailable(host: configuration.grpcHosts[0], port: configuration.grpcPort)
+        }
         // Each Redis connection holds a descriptor; lift the usual soft limit of 1,024.
         if let limit = OpenFileLimit.raiseToHardLimit() {
             logger.debug("open file limit", metadata: ["limit": "\(limit)"])
@@ -64,12 +68,19 @@ public struct DurableHost: Sendable {
             eventLoopGroupProvider: .singleton, configuration: DurableHTTPConfiguration.recommendedClientConfiguration)
         var registry = self.registry
         registry.addDurableHTTP(client: httpClient, configuration: configuration.http)
+        let sidecar: DurableTaskSidecar? =
+            configuration.grpcPort == 0
+            ? nil
+            : DurableTaskSidecar(
+                store: store,
+                configuration: .init(hosts: configuration.grpcHosts, port: configuration.grpcPort, systemKey: configuration.systemKey),
+                logger: logger)
         let worker = DurableTaskWorker(
             store: store, registry: registry,
             configuration: .init(
                 orchestrationConcurrency: configuration.orchestrationConcurrency,
                 activityConcurrency: configuration.activityConcurrency),
-            logger: logger)
+            logger: logger, remote: sidecar?.dispatcher)
         let api = ManagementAPI(
             client: DurableTaskClient(store: store),
             configuration: .init(
@@ -78,14 +89,19 @@ public struct DurableHost: Sendable {
                 host: configuration.httpHost, port: configuration.httpPort),
             logger: logger)
         let application = try api.makeApplication { port in
-            logger.info("durable host ready", metadata: [
+            var metadata: Logger.Metadata = [
                 "api": "http://\(configuration.httpHost):\(port)/runtime/webhooks/durabletask",
                 "taskHub": "\(configuration.taskHub)", "redis": "\(url)",
-            ])
+            ]
+            if let sidecar, let grpcPort = await sidecar.listeningPort() {
+                metadata["grpc"] = "\(configuration.grpcHost):\(grpcPort)"
+            }
+            logger.info("durable host ready", metadata: metadata)
             await onReady(port)
         }
         var services: [any Service] = []
         if let embedded { services.append(embedded) }
+        if let sidecar { services.append(sidecar) }
         services += [worker, application]
         let group = ServiceGroup(configuration: .init(
             services: services.map { .init(service: $0) }, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))

@@ -30,14 +30,22 @@ public struct HostConfiguration: Sendable {
     /// The durable HTTP activity's settings, including where it may send requests (the SSRF
     /// guard; nowhere by default).
     public var http: DurableHTTPConfiguration
+    /// The port of the Durable Task gRPC sidecar that the Durable Task SDKs connect to; 0 turns it off.
+    public var grpcPort: Int
+    /// Where the sidecar listens: `localhost` (the default) means both loopback addresses,
+    /// 127.0.0.1 and ::1. Any other address needs ``systemKey``, which callers then send as
+    /// `x-functions-key` metadata.
+    public var grpcHost: String
 
     /// Creates a configuration.
     public init(
         redisURL: String? = nil, dataDirectory: String = ".durable", taskHub: String = "default", partitions: Int = 4,
         leaseTimeout: Duration = .seconds(30), orchestrationConcurrency: Int = 8, activityConcurrency: Int = 32,
         httpHost: String = "127.0.0.1", httpPort: Int = 7071, systemKey: String? = nil, maxBodySize: Int = 1 << 20,
-        http: DurableHTTPConfiguration = DurableHTTPConfiguration()
+        http: DurableHTTPConfiguration = DurableHTTPConfiguration(), grpcPort: Int = 4001, grpcHost: String = "localhost"
     ) {
+        self.grpcPort = grpcPort
+        self.grpcHost = grpcHost
         self.redisURL = redisURL
         self.dataDirectory = dataDirectory
         self.taskHub = taskHub
@@ -51,6 +59,9 @@ public struct HostConfiguration: Sendable {
         self.maxBodySize = maxBodySize
         self.http = http
     }
+
+    /// The addresses the gRPC sidecar listens on.
+    public var grpcHosts: [String] { grpcHost == "localhost" ? ["127.0.0.1", "::1"] : [grpcHost] }
 
     /// Whether ``httpHost`` is a loopback address (`localhost`, `127.0.0.0/8`, `::1`).
     public var bindsLoopbackOnly: Bool { ManagementAPI.Configuration.isLoopback(httpHost) }
@@ -69,6 +80,11 @@ public struct HostConfiguration: Sendable {
         if !(0...65535).contains(httpPort) { try fail("invalid HTTP port \(httpPort) (--port)") }
         if maxBodySize < 1 { try fail("the body size limit must be positive (--max-body-size)") }
         if let key = systemKey, key.isEmpty { try fail("the system key must not be empty (--system-key)") }
+        if !(0...65535).contains(grpcPort) { try fail("invalid gRPC port \(grpcPort) (--grpc-port)") }
+        if grpcPort != 0, grpcHost != "localhost", !ManagementAPI.Configuration.isLoopback(grpcHost), systemKey == nil {
+            try fail("binding the gRPC sidecar to \(grpcHost) needs a system key: set --system-key or DURABLE_SYSTEM_KEY, or bind to localhost")
+        }
+        if grpcPort != 0, grpcPort == httpPort { try fail("the gRPC port and the HTTP port must differ (--grpc-port, --port)") }
         if !bindsLoopbackOnly && systemKey == nil {
             try fail("binding the API to \(httpHost) needs a system key: set --system-key or DURABLE_SYSTEM_KEY, or bind to 127.0.0.1")
         }

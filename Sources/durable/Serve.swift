@@ -55,6 +55,12 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical. Env DURABLE_LOG_LEVEL. Default: info")
     var logLevel: String?
 
+    @Option(help: "gRPC port of the Durable Task sidecar that the Durable Task SDKs connect to; 0 turns it off. Env DURABLE_GRPC_PORT. Default: 4001")
+    var grpcPort: Int?
+
+    @Option(help: "gRPC bind address; 'localhost' means 127.0.0.1 and ::1, any other address needs --system-key. Env DURABLE_GRPC_HOST. Default: localhost")
+    var grpcHost: String?
+
     func run() async throws {
         do {
             let host = try makeHost()
@@ -94,6 +100,8 @@ struct Serve: AsyncParsableCommand {
         configuration.httpPort = try number(port, "DURABLE_PORT", "port") ?? configuration.httpPort
         configuration.systemKey = value(systemKey, "DURABLE_SYSTEM_KEY")
         configuration.maxBodySize = try number(maxBodySize, "DURABLE_MAX_BODY_SIZE", "max-body-size") ?? configuration.maxBodySize
+        configuration.grpcPort = try number(grpcPort, "DURABLE_GRPC_PORT", "grpc-port") ?? configuration.grpcPort
+        configuration.grpcHost = value(grpcHost, "DURABLE_GRPC_HOST") ?? configuration.grpcHost
         if let seconds = try number(leaseTimeout, "DURABLE_LEASE_TIMEOUT", "lease-timeout") {
             configuration.leaseTimeout = .milliseconds(Int64(seconds * 1000))
         }

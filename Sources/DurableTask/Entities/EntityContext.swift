@@ -14,9 +14,9 @@ public final class EntityContext: @unchecked Sendable {
     /// When the batch holding this operation started.
     public let currentUtcDateTime: Date
 
-    var state: String?
+    package var state: String?
     var stateDeletedByOperation = false
-    var outbound: [OrchestrationMessage] = []
+    package var outbound: [OrchestrationMessage] = []
 
     init(id: EntityID, operationName: String, rawInput: String?, state: String?, now: Date) {
         self.id = id

@@ -2,11 +2,11 @@ public import Foundation
 
 /// A request to an entity, carried as the payload of an `EventRaised` named
 /// ``EntityRequest/eventName`` in the entity's inbox.
-struct EntityRequest: Codable, Sendable, Hashable {
+package struct EntityRequest: Codable, Sendable, Hashable {
     /// The event name entity requests travel under.
-    static let eventName = "$entity"
+    package static let eventName = "$entity"
 
-    enum Kind: String, Codable, Sendable {
+    package enum Kind: String, Codable, Sendable {
         /// One-way operation.
         case signal
         /// Operation whose result goes back to ``parent`` as an event named ``requestId``.
@@ -17,23 +17,38 @@ struct EntityRequest: Codable, Sendable, Hashable {
         case release
     }
 
-    var kind: Kind
-    var operation: String?
-    var input: String?
-    var requestId: String?
+    package var kind: Kind
+    package var operation: String?
+    package var input: String?
+    package var requestId: String?
     /// The orchestration that sent the request (calls, locks, releases).
-    var parent: String?
+    package var parent: String?
     /// The parent's execution, which the answer targets.
-    var parentExecution: String?
+    package var parentExecution: String?
     /// Lock requests: every entity to lock, sorted.
-    var lockSet: [String]?
+    package var lockSet: [String]?
     /// Lock requests: the index in ``lockSet`` of the entity this request is for.
-    var position: Int?
+    package var position: Int?
     /// Signals: not before this time.
-    var scheduledTime: Date?
+    package var scheduledTime: Date?
+
+    package init(
+        kind: Kind, operation: String? = nil, input: String? = nil, requestId: String? = nil, parent: String? = nil,
+        parentExecution: String? = nil, lockSet: [String]? = nil, position: Int? = nil, scheduledTime: Date? = nil
+    ) {
+        self.kind = kind
+        self.operation = operation
+        self.input = input
+        self.requestId = requestId
+        self.parent = parent
+        self.parentExecution = parentExecution
+        self.lockSet = lockSet
+        self.position = position
+        self.scheduledTime = scheduledTime
+    }
 
     /// The message that carries this request to `target`.
-    func message(to target: EntityID, at now: Date, deliverAt: Date? = nil) throws -> OrchestrationMessage {
+    package func message(to target: EntityID, at now: Date, deliverAt: Date? = nil) throws -> OrchestrationMessage {
         let payload = try PayloadCoding.encodeOrThrow(self, what: "an entity request")
         return OrchestrationMessage(
             instanceId: target.instanceId,
@@ -43,9 +58,14 @@ struct EntityRequest: Codable, Sendable, Hashable {
 
 /// An entity's answer to a call or a lock request, raised to the orchestration as an event
 /// named after the request ID.
-struct EntityResponse: Codable, Sendable, Hashable {
-    var result: String?
-    var failure: FailureDetails?
+package struct EntityResponse: Codable, Sendable, Hashable {
+    package var result: String?
+    package var failure: FailureDetails?
+
+    package init(result: String? = nil, failure: FailureDetails? = nil) {
+        self.result = result
+        self.failure = failure
+    }
 }
 
 /// What an entity stores between batches: the input of the single `ExecutionStarted` event of

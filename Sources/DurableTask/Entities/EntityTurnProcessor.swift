@@ -41,8 +41,11 @@ public struct EntityTurnProcessor: Sendable {
     /// - Parameters:
     ///   - cached: the record the worker's last commit left, used if its execution is the stored one.
     ///   - loadHistory: reads the stored history (one `ExecutionStarted` event) on a cache miss.
+    ///   - operations: runs each operation in place of the registered entity (a remote worker's
+    ///     answers); the locking, queueing and commit are the same.
     public func process(
-        _ item: OrchestrationWorkItem, cached: Snapshot?, loadHistory: () async throws -> [HistoryEvent]
+        _ item: OrchestrationWorkItem, cached: Snapshot?, loadHistory: () async throws -> [HistoryEvent],
+        operations: EntityFunction? = nil
     ) async throws -> Output {
         guard let id = EntityID(instanceId: item.instanceId) else {
             throw DurableTaskError(.invalidArgument, "'\(item.instanceId)' is not an entity ID")
@@ -57,7 +60,7 @@ public struct EntityTurnProcessor: Sendable {
                 record = try PayloadCoding.decodeOrThrow(EntityRecord.self, from: text, what: "the record of entity \(id)")
             }
         }
-        var batch = Batch(id: id, record: record, function: registry.entity(named: id.name), logger: logger, now: Date())
+        var batch = Batch(id: id, record: record, function: operations ?? registry.entity(named: id.name), logger: logger, now: Date())
         for message in item.messages {
             guard case .eventRaised(let name, let input) = message.event.kind, name == EntityRequest.eventName else { continue }
             guard let request = try? PayloadCoding.decode(EntityRequest.self, from: input) else {

@@ -77,13 +77,11 @@ public struct RemoteOrchestrationTurn: Sendable {
     ) -> Step {
         rounds += 1
         if var rewritten = rewoundHistory {
-            // Keep the stored execution ID: activity results and timers are addressed to it.
-            if let executionId {
-                for index in rewritten.indices {
-                    if case .executionStarted(var started) = rewritten[index].kind {
-                        started.executionId = executionId
-                        rewritten[index].kind = .executionStarted(started)
-                    }
+            // Keep the stored start (execution ID, generation): activity results and timers are
+            // addressed to that execution.
+            if let original = executionStarted {
+                for index in rewritten.indices where rewritten[index].executionStarted != nil {
+                    rewritten[index].kind = .executionStarted(original)
                 }
             }
             past = rewritten

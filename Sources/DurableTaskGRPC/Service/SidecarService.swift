@@ -1,0 +1,283 @@
+import DurableTask
+import Foundation
+import GRPCCore
+import Logging
+import SwiftProtobuf
+
+/// The Durable Task sidecar protocol (`TaskHubSidecarService`) over any ``OrchestrationStore``:
+/// what the Durable Task SDKs (Python, JavaScript, Java, .NET, Go) call to start and manage
+/// instances and to receive and complete work items.
+///
+/// Client calls go through ``DurableTaskClient`` and the store. Work items go through
+/// ``RemoteWorkerHub``, which the host's worker hands everything its own registry lacks.
+struct SidecarService: ProtoTaskHubSidecarService.SimpleServiceProtocol {
+    let client: DurableTaskClient
+    let hub: RemoteWorkerHub
+    let logger: Logger
+    /// How long `WaitForInstance…` waits when the call has no deadline.
+    var defaultWaitTimeout: Duration = .seconds(3600)
+    /// How often an idle `GetWorkItems` stream gets a health ping.
+    var healthPingInterval: Duration = .seconds(30)
+
+    var store: any OrchestrationStore { client.store }
+
+    func hello(request: Google_Protobuf_Empty, context: ServerContext) async throws -> Google_Protobuf_Empty {
+        Google_Protobuf_Empty()
+    }
+
+    // MARK: Instances
+
+    func startInstance(request: ProtoCreateInstanceRequest, context: ServerContext) async throws -> ProtoCreateInstanceResponse {
+        try await RPCErrors.mapping {
+            guard !request.name.isEmpty else { throw RPCErrors.invalid("an orchestration name is required") }
+            let instanceId = request.instanceID.isEmpty ? RandomIdentifier.compact() : request.instanceID
+            var options = DurableTaskClient.StartOptions(
+                instanceId: instanceId, startAt: request.hasScheduledStartTimestamp ? request.scheduledStartTimestamp.date : nil,
+                version: request.hasVersion ? request.version.value : nil, tags: request.tags)
+            if request.hasOrchestrationIDReusePolicy {
+                // Replacing a live instance is what "replaceable" running/pending/suspended statuses ask
+                // for; a finished instance is always replaced.
+                let replaceable = Set(request.orchestrationIDReusePolicy.replaceableStatus.compactMap(OrchestrationStatus.init))
+                if !replaceable.isDisjoint(with: [.running, .pending, .suspended]) { options.reusePolicy = .terminateExisting }
+            }
+            let result = try await client.scheduleNewOrchestration(
+                named: request.name, rawInput: request.hasInput ? request.input.value : nil, options: options)
+            var response = ProtoCreateInstanceResponse()
+            response.instanceID = result.instanceId
+            return response
+        }
+    }
+
+    func getInstance(request: ProtoGetInstanceRequest, context: ServerContext) async throws -> ProtoGetInstanceResponse {
+        try await RPCErrors.mapping {
+            instanceResponse(try await store.getInstance(request.instanceID), payloads: request.getInputsAndOutputs)
+        }
+    }
+
+    private func instanceResponse(_ metadata: OrchestrationMetadata?, payloads: Bool) -> ProtoGetInstanceResponse {
+        var response = ProtoGetInstanceResponse()
+        if let metadata {
+            response.exists = true
+            response.orchestrationState = StateTranslation.proto(metadata, withPayloads: payloads)
+        }
+        return response
+    }
+
+    func waitForInstanceStart(request: ProtoGetInstanceRequest, context: ServerContext) async throws -> ProtoGetInstanceResponse {
+        try await wait(request, .started, deadline: nil)
+    }
+
+    func waitForInstanceCompletion(request: ProtoGetInstanceRequest, context: ServerContext) async throws -> ProtoGetInstanceResponse {
+        try await wait(request, .completed, deadline: nil)
+    }
+
+    // The waits read the call's deadline (`grpc-timeout`), so they answer DEADLINE_EXCEEDED in time.
+
+    func waitForInstanceStart(request: ServerRequest<ProtoGetInstanceRequest>, context: ServerContext) async throws
+        -> ServerResponse<ProtoGetInstanceResponse>
+    {
+        ServerResponse(message: try await wait(request.message, .started, deadline: Self.deadline(request.metadata)))
+    }
+
+    func waitForInstanceCompletion(request: ServerRequest<ProtoGetInstanceRequest>, context: ServerContext) async throws
+        -> ServerResponse<ProtoGetInstanceResponse>
+    {
+        ServerResponse(message: try await wait(request.message, .completed, deadline: Self.deadline(request.metadata)))
+    }
+
+    static func deadline(_ metadata: Metadata) -> Duration? {
+        StateTranslation.timeout(metadata[stringValues: "grpc-timeout"].first(where: { _ in true }))
+    }
+
+    /// Waits without polling until the condition holds or the call's deadline passes.
+    func wait(_ request: ProtoGetInstanceRequest, _ condition: InstanceWaitCondition, deadline: Duration?) async throws
+        -> ProtoGetInstanceResponse
+    {
+        try await RPCErrors.mapping {
+            let timeout = deadline ?? defaultWaitTimeout
+            let metadata = try await store.waitForInstance(request.instanceID, condition: condition, timeout: timeout)
+            guard let metadata else {
+                throw RPCError(code: .notFound, message: "no instance has ID '\(request.instanceID)'")
+            }
+            guard condition.isSatisfied(by: metadata) else {
+                throw RPCError(code: .deadlineExceeded, message: "instance '\(request.instanceID)' did not reach the state in time")
+            }
+            return instanceResponse(metadata, payloads: request.getInputsAndOutputs)
+        }
+    }
+
+    func raiseEvent(request: ProtoRaiseEventRequest, context: ServerContext) async throws -> ProtoRaiseEventResponse {
+        try await send(request.instanceID, .eventRaised(name: request.name, input: request.hasInput ? request.input.value : nil))
+        return ProtoRaiseEventResponse()
+    }
+
+    func terminateInstance(request: ProtoTerminateRequest, context: ServerContext) async throws -> ProtoTerminateResponse {
+        try await send(
+            request.instanceID, .executionTerminated(reason: request.hasOutput ? request.output.value : nil, recurse: request.recursive))
+        return ProtoTerminateResponse()
+    }
+
+    func suspendInstance(request: ProtoSuspendRequest, context: ServerContext) async throws -> ProtoSuspendResponse {
+        try await send(request.instanceID, .executionSuspended(reason: request.hasReason ? request.reason.value : nil))
+        return ProtoSuspendResponse()
+    }
+
+    func resumeInstance(request: ProtoResumeRequest, context: ServerContext) async throws -> ProtoResumeResponse {
+        try await send(request.instanceID, .executionResumed(reason: request.hasReason ? request.reason.value : nil))
+        return ProtoResumeResponse()
+    }
+
+    private func send(_ instanceId: String, _ kind: HistoryEvent.Kind) async throws {
+        try await RPCErrors.mapping {
+            guard !instanceId.isEmpty else { throw RPCErrors.invalid("an instance ID is required") }
+            try await store.sendMessage(OrchestrationMessage(instanceId: instanceId, event: HistoryEvent(timestamp: Date(), kind: kind)))
+        }
+    }
+
+    func rewindInstance(request: ProtoRewindInstanceRequest, context: ServerContext) async throws -> ProtoRewindInstanceResponse {
+        try await RPCErrors.mapping {
+            try await client.rewind(request.instanceID, reason: request.hasReason ? request.reason.value : nil)
+            return ProtoRewindInstanceResponse()
+        }
+    }
+
+    func restartInstance(request: ProtoRestartInstanceRequest, context: ServerContext) async throws -> ProtoRestartInstanceResponse {
+        try await RPCErrors.mapping {
+            guard let metadata = try await store.getInstance(request.instanceID) else {
+                throw RPCError(code: .notFound, message: "no instance has ID '\(request.instanceID)'")
+            }
+            if !request.restartWithNewInstanceID, metadata.runtimeStatus.isLive {
+                throw RPCError(code: .failedPrecondition, message: "instance '\(request.instanceID)' is still \(metadata.runtimeStatus.rawValue)")
+            }
+            var response = ProtoRestartInstanceResponse()
+            response.instanceID = try await client.restart(request.instanceID, newInstanceId: request.restartWithNewInstanceID)
+            return response
+        }
+    }
+
+    // MARK: Queries and purge
+
+    func queryInstances(request: ProtoQueryInstancesRequest, context: ServerContext) async throws -> ProtoQueryInstancesResponse {
+        try await RPCErrors.mapping {
+            let q = request.query
+            let query = InstanceQuery(
+                statuses: StateTranslation.statuses(q.runtimeStatus), createdFrom: q.hasCreatedTimeFrom ? q.createdTimeFrom.date : nil,
+                createdTo: q.hasCreatedTimeTo ? q.createdTimeTo.date : nil,
+                instanceIdPrefix: q.hasInstanceIDPrefix && !q.instanceIDPrefix.value.isEmpty ? q.instanceIDPrefix.value : nil,
+                pageSize: q.maxInstanceCount > 0 ? Int(q.maxInstanceCount) : 100,
+                continuationToken: q.hasContinuationToken && !q.continuationToken.value.isEmpty ? q.continuationToken.value : nil,
+                fetchInputsAndOutputs: q.fetchInputsAndOutputs)
+            let page = try await store.queryInstances(query)
+            var response = ProtoQueryInstancesResponse()
+            response.orchestrationState = page.instances.filter { !EntityID.isEntity($0.instanceId) }
+                .map { StateTranslation.proto($0, withPayloads: q.fetchInputsAndOutputs) }
+            if let token = page.continuationToken { response.continuationToken = .init(token) }
+            return response
+        }
+    }
+
+    func listInstanceIds(request: ProtoListInstanceIdsRequest, context: ServerContext) async throws -> ProtoListInstanceIdsResponse {
+        try await RPCErrors.mapping {
+            let from: Date? = request.hasCompletedTimeFrom ? request.completedTimeFrom.date : nil
+            let to: Date? = request.hasCompletedTimeTo ? request.completedTimeTo.date : nil
+            let query = InstanceQuery(
+                statuses: StateTranslation.statuses(request.runtimeStatus), pageSize: request.pageSize > 0 ? Int(request.pageSize) : 100,
+                continuationToken: request.hasLastInstanceKey && !request.lastInstanceKey.value.isEmpty ? request.lastInstanceKey.value : nil,
+                fetchInputsAndOutputs: false)
+            let page = try await store.queryInstances(query)
+            var response = ProtoListInstanceIdsResponse()
+            response.instanceIds = page.instances.filter { m in
+                guard !EntityID.isEntity(m.instanceId) else { return false }
+                guard from != nil || to != nil else { return true }
+                guard m.runtimeStatus.isTerminal else { return false }
+                return (from.map { m.lastUpdatedAt >= $0 } ?? true) && (to.map { m.lastUpdatedAt <= $0 } ?? true)
+            }.map(\.instanceId)
+            if let token = page.continuationToken { response.lastInstanceKey = .init(token) }
+            return response
+        }
+    }
+
+    func purgeInstances(request: ProtoPurgeInstancesRequest, context: ServerContext) async throws -> ProtoPurgeInstancesResponse {
+        try await RPCErrors.mapping {
+            var response = ProtoPurgeInstancesResponse()
+            var count = 0
+            switch request.request {
+            case .instanceID(let id):
+                count = try await purge(id, recursive: request.recursive)
+            case .instanceBatch(let batch):
+                for id in batch.instanceIds { count += try await purge(id, recursive: request.recursive) }
+            case .purgeInstanceFilter(let f):
+                let filter = PurgeInstancesFilter(
+                    createdFrom: f.hasCreatedTimeFrom ? f.createdTimeFrom.date : nil, createdTo: f.hasCreatedTimeTo ? f.createdTimeTo.date : nil,
+                    statuses: StateTranslation.statuses(f.runtimeStatus) ?? [.completed, .failed, .terminated, .canceled])
+                count = try await store.purgeInstances(filter)
+            case nil:
+                throw RPCErrors.invalid("a purge needs an instance ID, a batch or a filter")
+            }
+            response.deletedInstanceCount = Int32(clamping: count)
+            response.isComplete = Google_Protobuf_BoolValue(true)
+            return response
+        }
+    }
+
+    /// Purges an instance and, when recursive, the sub-orchestrations its history started.
+    private func purge(_ instanceId: String, recursive: Bool) async throws -> Int {
+        var count = 0
+        if recursive {
+            let children = try await store.readHistory(instanceId: instanceId).compactMap { event -> String? in
+                if case .subOrchestrationInstanceCreated(_, let child, _) = event.kind { return child }
+                return nil
+            }
+            for child in Set(children) { count += try await purge(child, recursive: true) }
+        }
+        if try await store.purgeInstance(instanceId) { count += 1 }
+        return count
+    }
+
+    func streamInstanceHistory(
+        request: ProtoStreamInstanceHistoryRequest, response: RPCWriter<ProtoHistoryChunk>, context: ServerContext
+    ) async throws {
+        let history = try await RPCErrors.mapping {
+            guard let metadata = try await store.getInstance(request.instanceID) else {
+                throw RPCError(code: .notFound, message: "no instance has ID '\(request.instanceID)'")
+            }
+            if request.hasExecutionID, !request.executionID.value.isEmpty, request.executionID.value != metadata.executionId {
+                throw RPCError(code: .notFound, message: "instance '\(request.instanceID)' has no execution '\(request.executionID.value)'")
+            }
+            return try await store.readHistory(instanceId: request.instanceID)
+        }
+        let events = EntityMessageTranslation.proto(past: history, new: []).past
+        var start = 0
+        repeat {
+            var chunk = ProtoHistoryChunk()
+            chunk.events = Array(events[start..<min(start + 500, events.count)])
+            try await response.write(chunk)
+            start += 500
+        } while start < events.count
+    }
+
+    // MARK: Task hub
+
+    func createTaskHub(request: ProtoCreateTaskHubRequest, context: ServerContext) async throws -> ProtoCreateTaskHubResponse {
+        try await RPCErrors.mapping {
+            if request.recreateIfExists { try await store.deleteTaskHub() }
+            try await store.createTaskHub()
+            return ProtoCreateTaskHubResponse()
+        }
+    }
+
+    func deleteTaskHub(request: ProtoDeleteTaskHubRequest, context: ServerContext) async throws -> ProtoDeleteTaskHubResponse {
+        try await RPCErrors.mapping {
+            try await store.deleteTaskHub()
+            // The host keeps serving: leave an empty hub behind, as a fresh start would.
+            try await store.createTaskHub()
+            return ProtoDeleteTaskHubResponse()
+        }
+    }
+
+    func skipGracefulOrchestrationTerminations(
+        request: ProtoSkipGracefulOrchestrationTerminationsRequest, context: ServerContext
+    ) async throws -> ProtoSkipGracefulOrchestrationTerminationsResponse {
+        throw RPCError(code: .unimplemented, message: "SkipGracefulOrchestrationTerminations is not supported; use TerminateInstance")
+    }
+}
