@@ -78,7 +78,13 @@ final class RemoteWorkerHub: RemoteWorkDispatcher {
         var inFlight: [String: InFlight] = [:]
         var connectWaiters: [Int: OneShot] = [:]
         var nextWaiter = 0
+        /// The connections that abandoned a work item, by work key: they are not sent it again
+        /// while another capable worker is connected (a version-rejecting worker, say).
+        var rejectedBy: [String: Set<Int>] = [:]
     }
+
+    /// The most work keys whose rejections are remembered.
+    static let rejectionMemory = 10_000
 
     let store: any OrchestrationStore
     let configuration: Configuration
@@ -112,6 +118,9 @@ final class RemoteWorkerHub: RemoteWorkDispatcher {
     func disconnect(_ id: Int) async {
         let held = state.withLock { s -> [InFlight] in
             s.connections.removeValue(forKey: id)?.output.finish()
+            for (key, ids) in s.rejectedBy where ids.contains(id) {
+                s.rejectedBy[key] = ids.count == 1 ? nil : ids.subtracting([id])
+            }
             let tokens = s.inFlight.filter { $0.value.connection == id }.map(\.key)
             return tokens.compactMap { s.inFlight.removeValue(forKey: $0) }
         }
@@ -137,15 +146,22 @@ final class RemoteWorkerHub: RemoteWorkDispatcher {
 
     /// Finds the least busy connected worker that accepts the work, waiting up to the hold time
     /// for one to connect.
-    private func connection(accepting accepts: (WorkItemFilters) -> Bool) async -> Int? {
+    private func connection(for key: String, accepting accepts: (WorkItemFilters) -> Bool) async -> Int? {
         let deadline = ContinuousClock.now + configuration.holdTime
         while true {
             if let id = state.withLock({ s in
-                s.connections.values.filter { accepts($0.filters) }.min { $0.outstanding < $1.outstanding }?.id
+                let rejected = s.rejectedBy[key] ?? []
+                return s.connections.values.filter { accepts($0.filters) && !rejected.contains($0.id) }
+                    .min { ($0.outstanding, $0.id) < ($1.outstanding, $1.id) }?.id
             }) {
                 return id
             }
-            guard ContinuousClock.now < deadline, !Task.isCancelled else { return nil }
+            guard ContinuousClock.now < deadline, !Task.isCancelled else {
+                // Held long enough: the next lease may offer it to the workers that refused it
+                // (a refusal can be transient), at most once per hold time.
+                _ = state.withLock { $0.rejectedBy.removeValue(forKey: key) }
+                return nil
+            }
             await waitForConnect(until: deadline)
         }
     }
@@ -206,6 +222,19 @@ final class RemoteWorkerHub: RemoteWorkDispatcher {
         if !held.isEmpty { logger.warning("remote worker did not answer in time; work item released") }
     }
 
+    /// Remembers that the worker holding `inFlight` abandoned it, so it goes to another worker.
+    func rejected(_ inFlight: InFlight) {
+        state.withLock { s in
+            if s.rejectedBy.count >= Self.rejectionMemory, s.rejectedBy[inFlight.workKey] == nil { s.rejectedBy.removeAll() }
+            s.rejectedBy[inFlight.workKey, default: []].insert(inFlight.connection)
+        }
+    }
+
+    /// Forgets the rejections of a work item that was answered.
+    func answered(_ inFlight: InFlight) {
+        _ = state.withLock { $0.rejectedBy.removeValue(forKey: inFlight.workKey) }
+    }
+
     /// Releases a work item in the store so it runs again, and ends its wait.
     func release(_ inFlight: InFlight) async {
         switch inFlight {
@@ -219,7 +248,8 @@ final class RemoteWorkerHub: RemoteWorkDispatcher {
     // MARK: RemoteWorkDispatcher
 
     func runOrchestrationTurn(_ item: OrchestrationWorkItem, history: [HistoryEvent], name: String, version: String?) async -> Bool {
-        guard let connection = await connection(accepting: { $0.accepts(orchestration: name, version: version) }) else { return false }
+        guard let connection = await connection(for: item.instanceId, accepting: { $0.accepts(orchestration: name, version: version) })
+        else { return false }
         let done = OneShot()
         let turn = RemoteOrchestrationTurn(item: item, history: history)
         let inFlight = OrchestrationInFlight(item: item, turn: turn, connection: connection, done: done)
@@ -236,14 +266,15 @@ final class RemoteWorkerHub: RemoteWorkDispatcher {
         if let stillThere = state.withLock({ s in s.connections[inFlight.connection].map { accepts($0.filters) } }), stillThere {
             return send(.orchestration(next), Self.workItem(for: next.turn))
         }
-        guard let connection = await connection(accepting: accepts) else { return false }
+        guard let connection = await connection(for: inFlight.item.instanceId, accepting: accepts) else { return false }
         next.connection = connection
         return send(.orchestration(next), Self.workItem(for: next.turn))
     }
 
     func runActivity(_ item: ActivityWorkItem) async -> Bool {
         let request = item.request
-        guard let connection = await connection(accepting: { $0.accepts(activity: request.name) }) else { return false }
+        guard let connection = await connection(for: "\(request.instanceId)#\(request.taskId)", accepting: { $0.accepts(activity: request.name) })
+        else { return false }
         let done = OneShot()
         var activity = ProtoActivityRequest()
         activity.name = request.name
@@ -259,7 +290,7 @@ final class RemoteWorkerHub: RemoteWorkDispatcher {
 
     func runEntityBatch(_ item: OrchestrationWorkItem, history: [HistoryEvent]) async -> Bool {
         guard let id = EntityID(instanceId: item.instanceId),
-            let connection = await connection(accepting: { $0.accepts(entity: id.name) })
+            let connection = await connection(for: item.instanceId, accepting: { $0.accepts(entity: id.name) })
         else { return false }
         let batch: RemoteEntityBatch
         do {
@@ -291,6 +322,15 @@ final class RemoteWorkerHub: RemoteWorkDispatcher {
 }
 
 extension RemoteWorkerHub.InFlight {
+    /// What rejections are remembered by: the instance, or the instance and task of an activity.
+    var workKey: String {
+        switch self {
+        case .orchestration(let o): o.item.instanceId
+        case .activity(let a): "\(a.item.request.instanceId)#\(a.item.request.taskId)"
+        case .entity(let e): e.item.instanceId
+        }
+    }
+
     /// The store lease the work item belongs to.
     var leaseToken: String {
         switch self {

@@ -6,7 +6,8 @@ import DurableTask
 struct WorkItemFilters: Sendable {
     /// Orchestrator names and, per name, the accepted versions (empty: any version). `nil`: any.
     var orchestrations: [String: Set<String>]?
-    /// Activity names and versions. `nil`: any.
+    /// Activity names and versions. `nil`: any. Activities are matched by name only: the engine
+    /// records no version for an activity (an orchestration's activities run under its version).
     var activities: [String: Set<String>]?
     /// Entity names, lowercased. `nil`: any.
     var entities: Set<String>?
@@ -37,7 +38,7 @@ struct WorkItemFilters: Sendable {
     }
 
     func accepts(activity name: String) -> Bool {
-        Self.matches(activities, name, nil)
+        activities.map { $0[name] != nil } ?? true
     }
 
     func accepts(entity name: String) -> Bool {

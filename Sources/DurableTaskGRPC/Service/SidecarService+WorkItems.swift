@@ -55,6 +55,7 @@ extension SidecarService {
         case .again:
             if await !hub.sendNextRound(inFlight) { await hub.release(.orchestration(inFlight)) }
         case .commit(let result):
+            hub.answered(taken)
             defer { inFlight.done.fire() }
             do {
                 try await store.completeOrchestrationWorkItem(inFlight.item, result: result)
@@ -74,6 +75,7 @@ extension SidecarService {
             hub.restore(request.completionToken, taken)
             throw RPCErrors.invalid("the completion token does not belong to task #\(request.taskID) of '\(request.instanceID)'")
         }
+        hub.answered(taken)
         defer { inFlight.done.fire() }
         let id = inFlight.item.request.taskId
         let kind: HistoryEvent.Kind =
@@ -126,6 +128,7 @@ extension SidecarService {
 
     private func abandon(_ token: String) async throws {
         guard let taken = hub.take(token) else { throw Self.staleToken() }
+        hub.rejected(taken)
         await hub.release(taken)
     }
 

@@ -167,10 +167,9 @@ struct SidecarService: ProtoTaskHubSidecarService.SimpleServiceProtocol {
                 pageSize: q.maxInstanceCount > 0 ? Int(q.maxInstanceCount) : 100,
                 continuationToken: q.hasContinuationToken && !q.continuationToken.value.isEmpty ? q.continuationToken.value : nil,
                 fetchInputsAndOutputs: q.fetchInputsAndOutputs)
-            let page = try await store.queryInstances(query)
+            let page = try await page(query) { !EntityID.isEntity($0.instanceId) }
             var response = ProtoQueryInstancesResponse()
-            response.orchestrationState = page.instances.filter { !EntityID.isEntity($0.instanceId) }
-                .map { StateTranslation.proto($0, withPayloads: q.fetchInputsAndOutputs) }
+            response.orchestrationState = page.instances.map { StateTranslation.proto($0, withPayloads: q.fetchInputsAndOutputs) }
             if let token = page.continuationToken { response.continuationToken = .init(token) }
             return response
         }
@@ -184,16 +183,36 @@ struct SidecarService: ProtoTaskHubSidecarService.SimpleServiceProtocol {
                 statuses: StateTranslation.statuses(request.runtimeStatus), pageSize: request.pageSize > 0 ? Int(request.pageSize) : 100,
                 continuationToken: request.hasLastInstanceKey && !request.lastInstanceKey.value.isEmpty ? request.lastInstanceKey.value : nil,
                 fetchInputsAndOutputs: false)
-            let page = try await store.queryInstances(query)
-            var response = ProtoListInstanceIdsResponse()
-            response.instanceIds = page.instances.filter { m in
+            let page = try await page(query) { m in
                 guard !EntityID.isEntity(m.instanceId) else { return false }
                 guard from != nil || to != nil else { return true }
                 guard m.runtimeStatus.isTerminal else { return false }
                 return (from.map { m.lastUpdatedAt >= $0 } ?? true) && (to.map { m.lastUpdatedAt <= $0 } ?? true)
-            }.map(\.instanceId)
+            }
+            var response = ProtoListInstanceIdsResponse()
+            response.instanceIds = page.instances.map(\.instanceId)
             if let token = page.continuationToken { response.lastInstanceKey = .init(token) }
             return response
+        }
+    }
+
+    /// A page of up to `query.pageSize` instances that pass `keep` (a filter the store cannot
+    /// apply: entities, completion times), read in store pages, with a token after the last one.
+    private func page(_ query: InstanceQuery, keep: (OrchestrationMetadata) -> Bool) async throws -> InstanceQueryResult {
+        var query = query
+        let size = max(1, query.pageSize)
+        var kept: [OrchestrationMetadata] = []
+        while true {
+            let page = try await store.queryInstances(query)
+            for metadata in page.instances where keep(metadata) {
+                kept.append(metadata)
+                if kept.count == size {
+                    let more = metadata.instanceId != page.instances.last?.instanceId || page.continuationToken != nil
+                    return InstanceQueryResult(instances: kept, continuationToken: more ? InstanceQueryPaging.token(after: metadata) : nil)
+                }
+            }
+            guard let token = page.continuationToken else { return InstanceQueryResult(instances: kept, continuationToken: nil) }
+            query.continuationToken = token
         }
     }
 
