@@ -78,4 +78,6 @@ public enum EngineFailure {
     public static let lockingRulesViolation = "LockingRulesViolation"
     /// A payload could not be encoded or decoded.
     public static let serialization = "SerializationError"
+    /// The execution's version does not match the worker's (``VersioningOptions``).
+    public static let versionMismatch = "VersionMismatch"
 }

@@ -22,12 +22,20 @@ public final class DurableTaskWorker: Service {
         public var lockWaitTimeout: Duration
         /// How often a running activity renews its lease. Keep it below the store's lease timeout.
         public var activityLeaseRenewalInterval: Duration
+        /// Which orchestration versions this worker runs; every version by default.
+        public var versioning: VersioningOptions
+        /// How long a turn this worker rejects for its version is held before it is released for
+        /// another worker (keeps a lone mismatched worker from spinning on it).
+        public var versionRejectDelay: Duration
 
         /// Creates a configuration.
         public init(
             orchestrationConcurrency: Int = 4, activityConcurrency: Int = 16, runnerCacheCapacity: Int = 10_000,
-            lockWaitTimeout: Duration = .seconds(1), activityLeaseRenewalInterval: Duration = .seconds(10)
+            lockWaitTimeout: Duration = .seconds(1), activityLeaseRenewalInterval: Duration = .seconds(10),
+            versioning: VersioningOptions = VersioningOptions(), versionRejectDelay: Duration = .seconds(1)
         ) {
+            self.versioning = versioning
+            self.versionRejectDelay = versionRejectDelay
             self.orchestrationConcurrency = max(1, orchestrationConcurrency)
             self.activityConcurrency = max(1, activityConcurrency)
             self.runnerCacheCapacity = runnerCacheCapacity
@@ -171,17 +179,21 @@ public final class DurableTaskWorker: Service {
     private func runOrchestrationTurn(_ item: OrchestrationWorkItem) async throws {
         let cached = cache.take(item.instanceId)
         var loaded: [HistoryEvent]?
-        if cached == nil, let remote {
-            // Only orchestrations this registry has run here; the name is in the history.
+        if cached == nil, remote != nil || configuration.versioning.matchStrategy != .none {
+            // Which orchestrator and version: in the history, or in the first turn's messages.
             let history = try await storedHistory(item)
             loaded = history
-            if let started = (history + item.messages.map(\.event)).lazy.compactMap(\.executionStarted).first,
-                registry.orchestrator(named: started.name) == nil
-            {
-                if await !remote.runOrchestrationTurn(item, history: history, name: started.name, version: started.version) {
-                    try? await store.abandonOrchestrationWorkItem(item)
+            if let started = (history + item.messages.map(\.event)).lazy.compactMap(\.executionStarted).first {
+                if let remote, registry.orchestrator(named: started.name) == nil {
+                    if await !remote.runOrchestrationTurn(item, history: history, name: started.name, version: started.version) {
+                        try? await store.abandonOrchestrationWorkItem(item)
+                    }
+                    return
                 }
-                return
+                if let mismatch = configuration.versioning.mismatch(started.version) {
+                    try await refuse(item, history: history, mismatch)
+                    return
+                }
             }
         }
         let output = try await processor.process(item, cached: cached) {
@@ -199,6 +211,28 @@ public final class DurableTaskWorker: Service {
         }
         if output.path == .cached { metrics.cacheHits.increment() } else { metrics.replays.increment() }
         if output.result.status == .failed { metrics.orchestrationFailures.increment() }
+    }
+
+    /// A turn whose version this worker must not run: released for another worker after a pause,
+    /// or the instance fails with the mismatch, by the failure strategy.
+    private func refuse(_ item: OrchestrationWorkItem, history: [HistoryEvent], _ mismatch: FailureDetails) async throws {
+        switch configuration.versioning.failureStrategy {
+        case .reject:
+            logger.debug("orchestration version rejected; releasing it for another worker", metadata: [
+                LogKeys.instanceId: .string(item.instanceId), LogKeys.error: "\(mismatch)",
+            ])
+            try? await Task.sleep(for: configuration.versionRejectDelay)
+            try await store.abandonOrchestrationWorkItem(item)
+        case .fail:
+            var turn = RemoteOrchestrationTurn(item: item, history: history)
+            let id = (history.map(\.eventId).max() ?? -1) + 1
+            guard case .commit(let result) = turn.apply(
+                [OrchestratorAction(id: id, kind: .completeOrchestration(CompleteOrchestrationAction(status: .failed, failureDetails: mismatch)))],
+                customStatus: nil)
+            else { return }
+            try await store.completeOrchestrationWorkItem(item, result: result)
+            metrics.orchestrationFailures.increment()
+        }
     }
 
     /// The stored history the work item came with, or read from the store.
