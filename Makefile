@@ -3,7 +3,7 @@ SWIFT ?= swift
 APT_PACKAGES := redis-server libhiredis-dev pkg-config
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: deps build run test bench examples clean
+.PHONY: deps build run test test-swift test-python bench examples clean
 
 ## deps: install the system packages the Redis store needs, if missing (Debian/Ubuntu).
 deps:
@@ -26,9 +26,18 @@ run: deps
 
 ## test: every test, against a real redis-server that the tests start themselves.
 ## A watchdog (scripts/run-tests.sh) ends a run that hangs, naming the unfinished tests.
-test: deps
+test: test-swift test-python
+
+test-swift: deps
 	$(SWIFT) build --build-tests
 	SWIFT=$(SWIFT) scripts/run-tests.sh
+
+## test-python: the Python Durable Task SDK (from PyPI, pinned, in .build/python-venv) against a
+## real `durable serve` and its gRPC sidecar, on the embedded redis-server; see Tests/python.
+test-python: deps
+	$(SWIFT) build --product durable
+	scripts/python-venv.sh
+	DURABLE_BIN=$$($(SWIFT) build --show-bin-path)/durable .build/python-venv/bin/python -m pytest Tests/python
 
 examples: build
 	$(SWIFT) run FunctionChaining
