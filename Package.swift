@@ -161,6 +161,13 @@ let package = Package(
             ]
         ),
         .testTarget(
+            name: "DurableTaskGRPCTests",
+            dependencies: [
+                "DurableTask", "DurableTaskGRPC", .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                .product(name: "GRPCCore", package: "grpc-swift-2"), .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(
             name: "DurableTaskRedisConnectionTests",
             dependencies: [
                 "DurableTaskRedis", "DurableTaskRedisTestSupport", "ChildProcesses", .product(name: "Logging", package: "swift-log"),

@@ -50,7 +50,13 @@ public struct RemoteOrchestrationTurn: Sendable {
         instanceId = item.instanceId
         executionId = item.executionId
         past = history
-        newEvents = [HistoryEvent(timestamp: now, kind: .orchestratorStarted)] + item.messages.map(\.event)
+        newEvents = [HistoryEvent(timestamp: Self.wholeMicroseconds(now), kind: .orchestratorStarted)] + item.messages.map(\.event)
+    }
+
+    /// The SDKs derive deterministic IDs from the turn's time printed to the microsecond, so the
+    /// time a turn records is a whole number of microseconds: it prints the same after any round trip.
+    static func wholeMicroseconds(_ date: Date) -> Date {
+        Date(timeIntervalSince1970: (date.timeIntervalSince1970 * 1_000_000).rounded() / 1_000_000)
     }
 
     /// The orchestrator name and version, from the execution's `ExecutionStarted` event.
@@ -85,7 +91,7 @@ public struct RemoteOrchestrationTurn: Sendable {
                 }
             }
             past = rewritten
-            newEvents = [HistoryEvent(timestamp: now, kind: .orchestratorStarted)]
+            newEvents = [HistoryEvent(timestamp: Self.wholeMicroseconds(now), kind: .orchestratorStarted)]
             replaceHistory = true
             return .again
         }
@@ -131,7 +137,7 @@ public struct RemoteOrchestrationTurn: Sendable {
             executionId = next.executionId
             past = []
             newEvents = [
-                HistoryEvent(timestamp: now, kind: .orchestratorStarted),
+                HistoryEvent(timestamp: Self.wholeMicroseconds(now), kind: .orchestratorStarted),
                 HistoryEvent(timestamp: now, kind: .executionStarted(next)),
             ] + completion.carryoverEvents
             if rounds >= maxRounds {

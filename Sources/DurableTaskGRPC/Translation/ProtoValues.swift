@@ -5,13 +5,20 @@ import SwiftProtobuf
 // Small conversions between the wire's wrapper types and Swift values.
 
 extension Google_Protobuf_Timestamp {
-    /// Converts a time that may be far from now without trapping: times beyond what a
-    /// `Timestamp` holds are clamped to its range (years 1 to 9999).
+    /// Converts a time to whole microseconds (the SDKs print turn times to the microsecond and
+    /// derive IDs from them) without trapping: times beyond what a `Timestamp` holds are clamped
+    /// to its range (years 1 to 9999).
     static func clamped(_ date: Date) -> Google_Protobuf_Timestamp {
-        let seconds = date.timeIntervalSince1970
         let lowest = -62_135_596_800.0, highest = 253_402_300_799.0
-        guard seconds.isFinite else { return Google_Protobuf_Timestamp(date: Date(timeIntervalSince1970: seconds > 0 ? highest : lowest)) }
-        return Google_Protobuf_Timestamp(date: Date(timeIntervalSince1970: min(max(seconds, lowest), highest)))
+        var seconds = date.timeIntervalSince1970
+        if !seconds.isFinite { seconds = seconds > 0 ? highest : lowest }
+        seconds = min(max(seconds, lowest), highest)
+        let micros = (seconds * 1_000_000).rounded()
+        let whole = (micros / 1_000_000).rounded(.down)
+        var t = Google_Protobuf_Timestamp()
+        t.seconds = Int64(whole)
+        t.nanos = Int32(min(999_999, max(0, micros - whole * 1_000_000))) * 1000
+        return t
     }
 }
 
