@@ -127,6 +127,11 @@ class Sidecar:
         self.workdir = workdir
         self.port = free_port()
         self.address = f"localhost:{self.port}"
+        # The management HTTP API of durable serve, on a port of its own.
+        self.http_port = free_port()
+        while self.http_port == self.port:
+            self.http_port = free_port()
+        self.http_base = f"http://127.0.0.1:{self.http_port}/runtime/webhooks/durabletask"
         self.log_path = workdir / f"{backend}-sidecar.log"
         self.data_dir = workdir / "data"
         self.process: subprocess.Popen[bytes] | None = None
@@ -135,7 +140,7 @@ class Sidecar:
             assert binary is not None
             self.command = [
                 str(binary), "serve",
-                "--port", "0",
+                "--port", str(self.http_port),
                 "--grpc-port", str(self.port),
                 "--data-dir", str(self.data_dir),
                 "--log-level", "warning",
@@ -269,6 +274,12 @@ def sidecar(request: pytest.FixtureRequest) -> Iterator[Sidecar]:
             print(f"\nsidecar log and data kept in {workdir} (exit status {status})")
         else:
             shutil.rmtree(workdir, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def http_base(sidecar: Sidecar) -> str:
+    """The base URL of durable serve's management HTTP API (``.../runtime/webhooks/durabletask``)."""
+    return sidecar.http_base
 
 
 @pytest.fixture(scope="session")

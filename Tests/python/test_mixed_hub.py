@@ -54,3 +54,43 @@ def test_python_client_runs_swift_orchestration(client, worker):
     assert_completed(state)
     assert state.name == "FunctionChaining"
     assert state.get_output() == GREETINGS
+
+
+@pytest.mark.durable_only(reason="the management HTTP API is durable serve's")
+def test_management_http_api_reads_and_controls_python_instances(client, worker, http_base):
+    """Instances a Python client starts are ordinary instances of the task hub: the Durable
+    Functions management API reads their status and output, and terminates them."""
+    import json
+    import urllib.request
+
+    @unique
+    def waits_for_approval(ctx, amount: int):
+        approved = yield ctx.wait_for_external_event("approval")
+        return {"amount": amount, "approved": approved}
+
+    worker.add_orchestrator(waits_for_approval)
+    worker.start()
+
+    def http(method: str, path: str) -> tuple[int, dict | list | None]:
+        request = urllib.request.Request(http_base + path, method=method, data=b"" if method == "POST" else None)
+        with urllib.request.urlopen(request, timeout=10) as response:
+            body = response.read()
+            return response.status, (json.loads(body) if body else None)
+
+    finished = client.schedule_new_orchestration(waits_for_approval, input=100)
+    client.wait_for_orchestration_start(finished, timeout=30)
+    client.raise_orchestration_event(finished, "approval", data=True)
+    complete(client, finished)
+    status, body = http("GET", f"/instances/{finished}")
+    assert status == 200
+    assert body["name"] == waits_for_approval.__name__
+    assert body["runtimeStatus"] == "Completed"
+    assert body["input"] == 100
+    assert body["output"] == {"amount": 100, "approved": True}
+
+    waiting = client.schedule_new_orchestration(waits_for_approval, input=5)
+    client.wait_for_orchestration_start(waiting, timeout=30)
+    status, _ = http("POST", f"/instances/{waiting}/terminate?reason=stop")
+    assert status == 202
+    state = complete(client, waiting)
+    assert state.runtime_status.name == "TERMINATED"
