@@ -311,6 +311,14 @@ def client(sidecar_address: str) -> Iterator[TaskHubGrpcClient]:
 
 
 @pytest.fixture
+def stub(sidecar_address: str) -> Iterator[stubs.TaskHubSidecarServiceStub]:
+    """The raw TaskHubSidecarService stub on its own channel, for the RPCs and fields the SDK's
+    client does not expose (and to see status codes as they are). Closed after the test."""
+    with grpc.insecure_channel(sidecar_address) as channel:
+        yield stubs.TaskHubSidecarServiceStub(channel)
+
+
+@pytest.fixture
 def make_worker(sidecar_address: str) -> Iterator[Callable[..., TaskHubGrpcWorker]]:
     """A factory of TaskHubGrpcWorkers on the session's sidecar. The test registers its
     functions and calls start(); every worker it made is stopped after the test."""

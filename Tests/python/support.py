@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import queue
 import threading
 import time
 import uuid
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+import durabletask.internal.orchestrator_service_pb2 as pb
 from durabletask.client import OrchestrationState, OrchestrationStatus, TaskHubGrpcClient
 
 T = TypeVar("T")
@@ -118,3 +120,41 @@ class Counter:
     def __getitem__(self, key: str) -> int:
         with self._lock:
             return self._counts.get(key, 0)
+
+
+
+class RawWorkItemStream:
+    """A worker of our own: a raw GetWorkItems stream (no SDK worker), read on a thread into a
+    queue so every read is bounded. Health pings are skipped. ``close()`` cancels the call.
+
+    ``filters`` (a ``WorkItemFilters``) keeps other tests' work away from it: without them the
+    sidecar may send it anything.
+    """
+
+    def __init__(self, stub, filters: pb.WorkItemFilters) -> None:
+        self._queue: queue.Queue = queue.Queue()
+        self._call = stub.GetWorkItems(pb.GetWorkItemsRequest(workItemFilters=filters))
+        self._reader = threading.Thread(target=self._read, name="raw-work-items", daemon=True)
+        self._reader.start()
+
+    def _read(self) -> None:
+        try:
+            for item in self._call:
+                if item.WhichOneof("request") != "healthPing":
+                    self._queue.put(item)
+        except Exception as error:  # the call was cancelled or the sidecar went away
+            self._queue.put(error)
+
+    def next(self, timeout: float = POLL_TIMEOUT, what: str = "a work item") -> pb.WorkItem:
+        """The next work item, waiting at most ``timeout`` seconds (AssertionError after)."""
+        try:
+            item = self._queue.get(timeout=timeout)
+        except queue.Empty:
+            raise AssertionError(f"no work item on the raw stream within {timeout:.0f} s (waiting for {what})")
+        if isinstance(item, Exception):
+            raise AssertionError(f"the raw work item stream ended while waiting for {what}: {item}")
+        return item
+
+    def close(self) -> None:
+        self._call.cancel()
+        self._reader.join(timeout=5)
