@@ -2,7 +2,8 @@ public import Foundation
 
 /// A filter and page request for ``DurableTaskClient/queryEntities(_:)``.
 public struct EntityQuery: Sendable, Hashable {
-    /// Only entities whose name starts with this (case-insensitive).
+    /// Entities whose name starts with this (case-insensitive); `name@keyPrefix` names one entity
+    /// name and a key prefix (keys keep their case).
     public var namePrefix: String?
     /// Last operation at or after this time.
     public var lastModifiedFrom: Date?
@@ -72,7 +73,7 @@ extension DurableTaskClient {
     public func queryEntities(_ query: EntityQuery) async throws -> EntityQueryResult {
         guard query.pageSize > 0 else { throw DurableTaskError(.invalidArgument, "the page size must be positive") }
         let page = try await store.queryInstances(InstanceQuery(
-            instanceIdPrefix: "@" + (query.namePrefix?.lowercased() ?? ""), pageSize: query.pageSize,
+            instanceIdPrefix: "@" + Self.entityIdPrefix(query.namePrefix ?? ""), pageSize: query.pageSize,
             continuationToken: query.continuationToken))
         let entities = page.instances.compactMap { metadata -> EntityMetadata? in
             guard var entity = EntityMetadata(metadata), entity.state != nil else { return nil }
@@ -82,6 +83,13 @@ extension DurableTaskClient {
             return entity
         }
         return EntityQueryResult(entities: entities, continuationToken: page.continuationToken)
+    }
+
+    /// A name prefix lowercased, as entity names are; past an `@` (`name@keyPrefix`) the key's
+    /// case is kept.
+    static func entityIdPrefix(_ prefix: String) -> String {
+        guard let at = prefix.firstIndex(of: "@") else { return prefix.lowercased() }
+        return prefix[..<at].lowercased() + prefix[at...]
     }
 
     /// Removes entities that have nothing left and releases locks whose orchestration no longer

@@ -35,10 +35,17 @@ struct SidecarService: ProtoTaskHubSidecarService.SimpleServiceProtocol {
                 instanceId: instanceId, startAt: request.hasScheduledStartTimestamp ? request.scheduledStartTimestamp.date : nil,
                 version: request.hasVersion ? request.version.value : nil, tags: request.tags)
             if request.hasOrchestrationIDReusePolicy {
-                // Replacing a live instance is what "replaceable" running/pending/suspended statuses ask
-                // for; a finished instance is always replaced.
+                // The policy names the statuses in which an existing instance may be replaced. A
+                // live one is replaced by terminating it; one in any other status stays.
                 let replaceable = Set(request.orchestrationIDReusePolicy.replaceableStatus.compactMap(OrchestrationStatus.init))
-                if !replaceable.isDisjoint(with: [.running, .pending, .suspended]) { options.reusePolicy = .terminateExisting }
+                if let existing = try await store.getInstance(instanceId) {
+                    guard replaceable.contains(existing.runtimeStatus) else {
+                        throw RPCError(
+                            code: .alreadyExists,
+                            message: "instance '\(instanceId)' exists and is \(existing.runtimeStatus.rawValue), which the reuse policy does not replace")
+                    }
+                    if existing.runtimeStatus.isLive { options.reusePolicy = .terminateExisting }
+                }
             }
             let result = try await client.scheduleNewOrchestration(
                 named: request.name, rawInput: request.hasInput ? request.input.value : nil, options: options)
@@ -50,7 +57,13 @@ struct SidecarService: ProtoTaskHubSidecarService.SimpleServiceProtocol {
 
     func getInstance(request: ProtoGetInstanceRequest, context: ServerContext) async throws -> ProtoGetInstanceResponse {
         try await RPCErrors.mapping {
-            instanceResponse(try await store.getInstance(request.instanceID), payloads: request.getInputsAndOutputs)
+            var response = instanceResponse(try await store.getInstance(request.instanceID), payloads: request.getInputsAndOutputs)
+            if response.exists {
+                // Tags live in the execution's start event, not in the instance's state.
+                let history = try await store.readHistory(instanceId: request.instanceID)
+                if let started = history.lazy.compactMap(\.executionStarted).first { response.orchestrationState.tags = started.tags }
+            }
+            return response
         }
     }
 
@@ -183,10 +196,9 @@ struct SidecarService: ProtoTaskHubSidecarService.SimpleServiceProtocol {
                 statuses: StateTranslation.statuses(request.runtimeStatus), pageSize: request.pageSize > 0 ? Int(request.pageSize) : 100,
                 continuationToken: request.hasLastInstanceKey && !request.lastInstanceKey.value.isEmpty ? request.lastInstanceKey.value : nil,
                 fetchInputsAndOutputs: false)
+            // Finished instances only, keyed by completion time (the SDKs list "terminal instance IDs").
             let page = try await page(query) { m in
-                guard !EntityID.isEntity(m.instanceId) else { return false }
-                guard from != nil || to != nil else { return true }
-                guard m.runtimeStatus.isTerminal else { return false }
+                guard !EntityID.isEntity(m.instanceId), m.runtimeStatus.isTerminal else { return false }
                 return (from.map { m.lastUpdatedAt >= $0 } ?? true) && (to.map { m.lastUpdatedAt <= $0 } ?? true)
             }
             var response = ProtoListInstanceIdsResponse()
