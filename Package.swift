@@ -165,6 +165,7 @@ let package = Package(
             dependencies: [
                 "DurableTask", "DurableTaskGRPC", .product(name: "SwiftProtobuf", package: "swift-protobuf"),
                 .product(name: "GRPCCore", package: "grpc-swift-2"), .product(name: "Logging", package: "swift-log"),
+                .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
             ]
         ),
         .testTarget(
