@@ -21,6 +21,8 @@ final class HostProcess: Sendable {
             throw HostProcessError(message: "\(binary.path) is missing: build it with `swift build --build-tests` (make test does)")
         }
         var env = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("DURABLE_") }
+        // No gRPC sidecar unless a test asks for one: its default port (4001) is not ours to take.
+        env["DURABLE_GRPC_PORT"] = "0"
         env.merge(environment) { $1 }
         return HostProcess(process: try ChildProcess.spawn(
             binary.path, arguments: arguments, environment: env, directory: directory, output: .capture))

@@ -153,6 +153,8 @@ struct HostProcessTests {
         (["serve", "--redis", "redis://127.0.0.1:1/0", "--port", "0"], "cannot connect to Redis at redis://127.0.0.1:1/0"),
         (["serve", "--redis", "bogus://x", "--port", "0"], "cannot connect to Redis at bogus://x"),
         (["serve", "--host", "0.0.0.0", "--port", "0"], "needs a system key"),
+        (["serve", "--grpc-host", "0.0.0.0", "--grpc-port", "4001", "--port", "0"], "binding the gRPC sidecar to 0.0.0.0 needs a system key"),
+        (["serve", "--grpc-port", "70000"], "invalid gRPC port 70000"),
         (["serve", "--partitions", "0"], "partitions must be between 1 and 1024"),
         (["serve", "--log-level", "loud"], "unknown log level 'loud'"),
     ])
