@@ -1,16 +1,19 @@
 #!/usr/bin/env bash
-# Creates or refreshes the Python venv for the end-to-end tests in Tests/python.
+# Creates or refreshes a Python venv from a pinned requirements file: by default the one of
+# the end-to-end tests in Tests/python (scripts/bench-python.sh passes bench/python's).
 #
-#   scripts/python-venv.sh [VENV_DIR]      (default: .build/python-venv in the repo)
+#   scripts/python-venv.sh [VENV_DIR [REQUIREMENTS]]
+#       VENV_DIR      default: .build/python-venv in the repo
+#       REQUIREMENTS  default: Tests/python/requirements.txt
 #
-# The venv is rebuilt from scratch whenever Tests/python/requirements.txt or the Python
+# The venv is rebuilt from scratch whenever the requirements file or the Python
 # version changes (a hash of both is kept in VENV_DIR/.requirements.sha256); otherwise it
 # returns at once. PYTHON picks the interpreter (default: python3, 3.10 or newer).
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 venv="${1:-$root/.build/python-venv}"
-requirements="$root/Tests/python/requirements.txt"
+requirements="${2:-$root/Tests/python/requirements.txt}"
 python="${PYTHON:-python3}"
 stamp="$venv/.requirements.sha256"
 
