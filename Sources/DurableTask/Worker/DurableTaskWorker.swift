@@ -274,8 +274,16 @@ public final class DurableTaskWorker: Service {
             instanceId: request.instanceId, executionId: request.executionId, taskId: request.taskId,
             name: request.name, attempt: request.attempt, logger: logger)
         if let remote, registry.activity(named: request.name) == nil {
-            let taken = await withLeaseRenewal(item) { .success(await remote.runActivity(item) ? "" : nil) }
-            if case .success(nil) = taken { try? await store.abandonActivityWorkItem(item) }
+            let outcome = Mutex<RemoteActivityOutcome>(.notTaken)
+            _ = await withLeaseRenewal(item) {
+                let result = await remote.runActivity(item)
+                outcome.withLock { $0 = result }
+                return .success(nil)
+            }
+            switch outcome.withLock({ $0 }) {
+            case .notTaken: try? await store.abandonActivityWorkItem(item)
+            case .done(let next): if let next { await runTurn(next) }
+            }
             return
         }
         let start = ContinuousClock.now

@@ -14,11 +14,22 @@ public protocol RemoteWorkDispatcher: Sendable {
     /// - Returns: `false` if no connected worker could take it; the caller then releases the item.
     func runOrchestrationTurn(_ item: OrchestrationWorkItem, history: [HistoryEvent], name: String, version: String?) async -> Bool
 
-    /// Runs one activity remotely and commits or releases it. Returns `false` if no connected
-    /// worker could take it; the caller then releases the item.
-    func runActivity(_ item: ActivityWorkItem) async -> Bool
+    /// Runs one activity remotely and commits or releases it.
+    ///
+    /// The commit may lease the instance's next turn to the caller
+    /// (``OrchestrationStore/completeActivityWorkItemLeasingTurn(_:result:)``), which runs it at once.
+    func runActivity(_ item: ActivityWorkItem) async -> RemoteActivityOutcome
 
     /// Runs one batch of an entity remotely and commits or releases it. Returns `false` if no
     /// connected worker could take it; the caller then releases the item.
     func runEntityBatch(_ item: OrchestrationWorkItem, history: [HistoryEvent]) async -> Bool
+}
+
+/// What became of an activity handed to a ``RemoteWorkDispatcher``.
+public enum RemoteActivityOutcome: Sendable {
+    /// No connected worker could take it; the caller releases it.
+    case notTaken
+    /// A worker ran it (its result is committed) or it was released; `nextTurn`, when present, is
+    /// the instance's next turn, leased to the caller by the commit.
+    case done(nextTurn: OrchestrationWorkItem?)
 }

@@ -63,6 +63,8 @@ final class RemoteWorkerHub: RemoteWorkDispatcher {
         var item: ActivityWorkItem
         var connection: Int
         let done: OneShot
+        /// The instance's next turn, when the commit leased it to the waiting worker loop.
+        let nextTurn = LockedBox<OrchestrationWorkItem?>(nil)
     }
 
     struct EntityInFlight: Sendable {
@@ -271,10 +273,10 @@ final class RemoteWorkerHub: RemoteWorkDispatcher {
         return send(.orchestration(next), Self.workItem(for: next.turn))
     }
 
-    func runActivity(_ item: ActivityWorkItem) async -> Bool {
+    func runActivity(_ item: ActivityWorkItem) async -> RemoteActivityOutcome {
         let request = item.request
         guard let connection = await connection(for: "\(request.instanceId)#\(request.taskId)", accepting: { $0.accepts(activity: request.name) })
-        else { return false }
+        else { return .notTaken }
         let done = OneShot()
         var activity = ProtoActivityRequest()
         activity.name = request.name
@@ -283,9 +285,10 @@ final class RemoteWorkerHub: RemoteWorkDispatcher {
         activity.taskID = Int32(clamping: request.taskId)
         var workItem = ProtoWorkItem()
         workItem.activityRequest = activity
-        guard send(.activity(ActivityInFlight(item: item, connection: connection, done: done)), workItem) else { return false }
+        let inFlight = ActivityInFlight(item: item, connection: connection, done: done)
+        guard send(.activity(inFlight), workItem) else { return .notTaken }
         await self.await(done, leaseToken: item.lockToken)
-        return true
+        return .done(nextTurn: inFlight.nextTurn.value)
     }
 
     func runEntityBatch(_ item: OrchestrationWorkItem, history: [HistoryEvent]) async -> Bool {

@@ -83,7 +83,9 @@ extension SidecarService {
             ? .taskFailed(taskScheduledId: id, failure: FailureDetails(request.failureDetails))
             : .taskCompleted(taskScheduledId: id, result: request.hasResult ? request.result.value : nil)
         try await RPCErrors.mapping {
-            try await store.completeActivityWorkItem(inFlight.item, result: HistoryEvent(timestamp: Date(), kind: kind))
+            // The commit may lease the instance's next turn; the worker loop that waits runs it at once.
+            let next = try await store.completeActivityWorkItemLeasingTurn(inFlight.item, result: HistoryEvent(timestamp: Date(), kind: kind))
+            inFlight.nextTurn.value = next
         }
         return ProtoCompleteTaskResponse()
     }
