@@ -181,7 +181,8 @@ public final class DurableTaskWorker: Service {
         var loaded: [HistoryEvent]?
         if cached == nil, remote != nil || configuration.versioning.matchStrategy != .none {
             // Which orchestrator and version: in the history, or in the first turn's messages.
-            let history = try await storedHistory(item)
+            let history: [HistoryEvent]
+            if let cached = remote?.cachedHistory(for: item) { history = cached } else { history = try await storedHistory(item) }
             loaded = history
             if let started = (history + item.messages.map(\.event)).lazy.compactMap(\.executionStarted).first {
                 if let remote, registry.orchestrator(named: started.name) == nil {

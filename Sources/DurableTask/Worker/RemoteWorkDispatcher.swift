@@ -14,6 +14,10 @@ public protocol RemoteWorkDispatcher: Sendable {
     /// - Returns: `false` if no connected worker could take it; the caller then releases the item.
     func runOrchestrationTurn(_ item: OrchestrationWorkItem, history: [HistoryEvent], name: String, version: String?) async -> Bool
 
+    /// The stored history of the work item's instance if the dispatcher still holds it from its
+    /// last commit (same execution, same length), so the caller need not read it.
+    func cachedHistory(for item: OrchestrationWorkItem) -> [HistoryEvent]?
+
     /// Runs one activity remotely and commits or releases it.
     ///
     /// The commit may lease the instance's next turn to the caller
@@ -23,6 +27,11 @@ public protocol RemoteWorkDispatcher: Sendable {
     /// Runs one batch of an entity remotely and commits or releases it. Returns `false` if no
     /// connected worker could take it; the caller then releases the item.
     func runEntityBatch(_ item: OrchestrationWorkItem, history: [HistoryEvent]) async -> Bool
+}
+
+extension RemoteWorkDispatcher {
+    /// Holds no history.
+    public func cachedHistory(for item: OrchestrationWorkItem) -> [HistoryEvent]? { nil }
 }
 
 /// What became of an activity handed to a ``RemoteWorkDispatcher``.

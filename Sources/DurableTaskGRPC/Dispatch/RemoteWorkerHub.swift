@@ -83,7 +83,19 @@ final class RemoteWorkerHub: RemoteWorkDispatcher {
         /// The connections that abandoned a work item, by work key: they are not sent it again
         /// while another capable worker is connected (a version-rejecting worker, say).
         var rejectedBy: [String: Set<Int>] = [:]
+        /// The history each instance had after its last remote commit here, so its next turn
+        /// need not read it from the store.
+        var histories: [String: CachedHistory] = [:]
     }
+
+    struct CachedHistory {
+        var executionId: String?
+        var events: [HistoryEvent]
+    }
+
+    /// How many instances' histories are kept, and the longest history kept.
+    static let historyCacheCapacity = 2_000
+    static let historyCacheMaxEvents = 1_000
 
     /// The most work keys whose rejections are remembered.
     static let rejectionMemory = 10_000
@@ -222,6 +234,29 @@ final class RemoteWorkerHub: RemoteWorkDispatcher {
         }
         for item in held { await release(item) }
         if !held.isEmpty { logger.warning("remote worker did not answer in time; work item released") }
+    }
+
+    func cachedHistory(for item: OrchestrationWorkItem) -> [HistoryEvent]? {
+        state.withLock { s -> [HistoryEvent]? in
+            guard let cached = s.histories.removeValue(forKey: item.instanceId), cached.events.count == item.historyLength,
+                cached.executionId == item.executionId
+            else { return nil }
+            return cached.events
+        }
+    }
+
+    /// Keeps the history a commit left, for the instance's next turn.
+    func committed(_ turn: RemoteOrchestrationTurn, _ result: OrchestrationTurnResult) {
+        let events = result.replaceHistory ? result.historyToAppend : turn.past + result.historyToAppend
+        let executionId = result.newExecution?.executionId ?? turn.executionId ?? turn.executionStarted?.executionId
+        state.withLock { s in
+            guard !result.status.isTerminal, events.count <= Self.historyCacheMaxEvents else {
+                s.histories[turn.instanceId] = nil
+                return
+            }
+            if s.histories.count >= Self.historyCacheCapacity, s.histories[turn.instanceId] == nil { s.histories.removeAll() }
+            s.histories[turn.instanceId] = CachedHistory(executionId: executionId, events: events)
+        }
     }
 
     /// Remembers that the worker holding `inFlight` abandoned it, so it goes to another worker.

@@ -59,6 +59,7 @@ extension SidecarService {
             defer { inFlight.done.fire() }
             do {
                 try await store.completeOrchestrationWorkItem(inFlight.item, result: result)
+                hub.committed(inFlight.turn, result)
             } catch {
                 throw RPCErrors.map(error)
             }
