@@ -75,3 +75,38 @@ struct SidecarRoundTripTests {
         }
     }
 }
+
+/// An idle work-item stream gets health pings, so SDK workers do not take silence for a dead
+/// connection.
+@Suite("Sidecar: health pings", .timeLimit(.minutes(1)))
+struct SidecarHealthPingTests {
+    @Test func anIdleStreamIsPinged() async throws {
+        var logger = Logger(label: "sidecar.test")
+        logger.logLevel = .critical
+        let sidecar = DurableTaskSidecar(
+            store: InMemoryOrchestrationStore(),
+            configuration: .init(hosts: ["127.0.0.1"], port: 0, healthPingInterval: .milliseconds(200)), logger: logger)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await sidecar.run() }
+            defer { group.cancelAll() }
+            let port = try #require(await sidecar.listeningPort())
+            try await withGRPCClient(
+                transport: .http2NIOPosix(target: .ipv4(address: "127.0.0.1", port: port), transportSecurity: .plaintext)
+            ) { grpc in
+                let client = ProtoTaskHubSidecarService.Client(wrapping: grpc)
+                let start = ContinuousClock.now
+                let pings = try await client.getWorkItems(ProtoGetWorkItemsRequest()) { response in
+                    var count = 0
+                    for try await item in response.messages {
+                        guard case .healthPing = item.request else { continue }
+                        count += 1
+                        if count == 2 { break }
+                    }
+                    return count
+                }
+                #expect(pings == 2)
+                #expect(ContinuousClock.now - start >= .milliseconds(300))
+            }
+        }
+    }
+}

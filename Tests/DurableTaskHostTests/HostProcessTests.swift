@@ -187,6 +187,9 @@ struct HostProcessTests {
             let line = try await good.waitForLine(containing: "durable host ready")
             #expect(line.contains("taskHub=fromenv"))
             #expect(line.contains("redis=\(server.url)"))
+            // DURABLE_GRPC_PORT=0 (set by HostProcess) turns the gRPC sidecar off.
+            #expect(!line.contains("grpc="))
+            #expect(!good.printed.contains("gRPC sidecar listening"))
             good.signal(SIGTERM)
             #expect(try await good.waitForExit() == 0)
         }
