@@ -91,7 +91,7 @@ public struct DurableHost: Sendable {
         let application = try api.makeApplication { port in
             var metadata: Logger.Metadata = [
                 "api": "http://\(configuration.httpHost):\(port)/runtime/webhooks/durabletask",
-                "taskHub": "\(configuration.taskHub)", "redis": "\(url)",
+                "taskHub": "\(configuration.taskHub)", "redis": .string(RedisURL.redacting(url)),
             ]
             if let sidecar, let grpcPort = await sidecar.listeningPort() {
                 metadata["grpc"] = "\(configuration.grpcHost):\(grpcPort)"
@@ -126,13 +126,17 @@ public struct DurableHost: Sendable {
                     taskHub: configuration.taskHub, partitions: configuration.partitions, leaseTimeout: configuration.leaseTimeout),
                 logger: logger)
         } catch {
-            throw HostError(.redisUnreachable, "cannot connect to Redis at \(url): \(HostError.reason(error)); check --redis / DURABLE_REDIS_URL")
+            throw HostError(
+                .redisUnreachable,
+                "cannot connect to Redis at \(RedisURL.redacting(url)): \(RedisURL.redacting(HostError.reason(error))); check --redis / DURABLE_REDIS_URL")
         }
         do {
             try await store.createTaskHub()
         } catch {
             await store.close()
-            throw HostError(.redisUnreachable, "cannot create task hub '\(configuration.taskHub)' in Redis at \(url): \(HostError.reason(error))")
+            throw HostError(
+                .redisUnreachable,
+                "cannot create task hub '\(configuration.taskHub)' in Redis at \(RedisURL.redacting(url)): \(RedisURL.redacting(HostError.reason(error)))")
         }
         return store
     }

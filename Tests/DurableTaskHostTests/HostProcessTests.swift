@@ -170,6 +170,35 @@ struct HostProcessTests {
         #expect(lines.first?.contains(expected) == true, "got: \(host.printed)")
     }
 
+    /// The Redis password never reaches the output: not in the ready line, not in a startup error.
+    @Test func theRedisPasswordIsNeverPrinted() async throws {
+        let secret = "s3cret-pw-\(UInt32.random(in: 0...UInt32.max))"
+        try await withRedisServer(RedisServerProcess.Options(password: secret)) { server in
+            let directory = try makeTempDirectory()
+            defer { try? FileManager.default.removeItem(atPath: directory) }
+            let url = "redis://default:\(secret)@127.0.0.1:\(server.port)/0"
+            let good = try HostProcess.start(["serve", "--redis", url, "--port", "0", "--log-level", "debug"], in: directory)
+            defer { good.kill9() }
+            let line = try await good.waitForLine(containing: "durable host ready")
+            #expect(line.contains("redis=redis://default:***@127.0.0.1:\(server.port)/0"), "got: \(line)")
+            good.signal(SIGTERM)
+            #expect(try await good.waitForExit() == 0)
+            #expect(!good.printed.contains(secret))
+
+            let wrong = try HostProcess.start(["serve", "--redis", "redis://default:wrong-\(secret)@127.0.0.1:\(server.port)/0", "--port", "0"], in: directory)
+            defer { wrong.kill9() }
+            #expect(try await wrong.waitForExit(timeout: .seconds(20)) == 1)
+            #expect(wrong.printed.contains("cannot connect to Redis at redis://default:***@"), "got: \(wrong.printed)")
+            #expect(!wrong.printed.contains(secret))
+        }
+        let directory = try makeTempDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let unreachable = try HostProcess.start(["serve", "--redis", "redis://:\(secret)@127.0.0.1:1/0?password=\(secret)", "--port", "0"], in: directory)
+        defer { unreachable.kill9() }
+        #expect(try await unreachable.waitForExit(timeout: .seconds(20)) == 1)
+        #expect(!unreachable.printed.contains(secret), "got: \(unreachable.printed)")
+    }
+
     /// Settings come from the environment too, and a bad value there is named.
     @Test func environmentConfigures() async throws {
         let directory = try makeTempDirectory()

@@ -85,3 +85,20 @@ struct RedisURLTests {
         #expect(configuration.poolSize >= 1)
     }
 }
+
+/// Passwords in Redis URLs are hidden wherever a URL is printed.
+@Suite("Redis URL redaction", .timeLimit(.minutes(1)))
+struct RedisURLRedactionTests {
+    @Test(arguments: [
+        ("redis://user:secret@host:6379/0", "redis://user:***@host:6379/0"),
+        ("redis://:secret@host", "redis://:***@host"),
+        ("redis://secret@host", "redis://***@host"),
+        ("rediss://u:p@ss:w@rd@host", "rediss://u:***@host"),
+        ("unix:///tmp/r.sock?password=secret&db=2", "unix:///tmp/r.sock?password=***&db=2"),
+        ("redis://host:6379/0", "redis://host:6379/0"),
+        ("no url here", "no url here"),
+    ])
+    func hidesThePassword(text: String, expected: String) {
+        #expect(RedisURL.redacting(text) == expected)
+    }
+}

@@ -1,3 +1,4 @@
+import Foundation
 /// Where a Redis server is and how to log in to it, parsed from a URL.
 ///
 /// Accepted forms:
@@ -62,5 +63,27 @@ public struct RedisURL: Sendable, Hashable, CustomStringConvertible {
             let db = database.map { "?db=\($0)" } ?? ""
             return "unix://\(userinfo)\(path)\(db)"
         }
+    }
+}
+
+extension RedisURL {
+    /// A Redis URL as text with its password hidden, for logs and error messages:
+    /// `redis://user:secret@host` becomes `redis://user:***@host`, `redis://secret@host`
+    /// becomes `redis://***@host`, and a `password=` query value becomes `***`. Text that is not
+    /// a URL comes back unchanged.
+    public static func redacting(_ text: String) -> String {
+        var out = text
+        if let schemeEnd = out.range(of: "://"), let at = out[schemeEnd.upperBound...].lastIndex(of: "@") {
+            let userinfo = out[schemeEnd.upperBound..<at]
+            let shown = userinfo.firstIndex(of: ":").map { String(userinfo[..<$0]) + ":***" } ?? "***"
+            out.replaceSubrange(schemeEnd.upperBound..<at, with: shown)
+        }
+        var searchStart = out.startIndex
+        while let key = out.range(of: "password=", options: .caseInsensitive, range: searchStart..<out.endIndex) {
+            let valueEnd = out[key.upperBound...].firstIndex(where: { $0 == "&" || $0 == "#" || $0 == " " }) ?? out.endIndex
+            out.replaceSubrange(key.upperBound..<valueEnd, with: "***")
+            searchStart = out.index(key.upperBound, offsetBy: 3)
+        }
+        return out
     }
 }

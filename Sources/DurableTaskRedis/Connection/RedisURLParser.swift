@@ -167,10 +167,6 @@ struct RedisURLParser {
         RedisError(code: .invalidConfiguration, message: "invalid Redis URL '\(redacted)': \(reason)")
     }
 
-    /// The input with anything between `://` and `@` hidden, so passwords never reach logs.
-    private var redacted: String {
-        guard let schemeEnd = input.firstRange(of: "://"), let at = input.lastIndex(of: "@"),
-              at > schemeEnd.upperBound else { return input }
-        return String(input[..<schemeEnd.upperBound]) + "***" + String(input[at...])
-    }
+    /// The input with its password hidden, so passwords never reach logs.
+    private var redacted: String { RedisURL.redacting(input) }
 }
