@@ -64,6 +64,9 @@ struct ManagementAPIEntityTests {
             try expectError(try await server.post("/entities?op=add", body: "1", contentType: "application/json"), 400, "bad_request")
             try expectError(try await server.post("/entities/testcounter/a%23b?op=add", body: "1", contentType: "application/json"), 400, "bad_request")
             try expectError(try await server.post("/entities/testcounter/a%01b?op=add"), 400, "bad_request")
+            // A key that would make the entity's instance ID longer than any instance ID may be.
+            try expectError(
+                try await server.post("/entities/testcounter/\(String(repeating: "k", count: 300))?op=add"), 400, "bad_request")
             try expectError(try await server.post("/entities/testcounter/k?op=add", body: "{nope", contentType: "application/json"), 400, "invalid_json")
             try expectError(try await server.post("/entities/nosuchentity/k?op=add"), 400, "unknown_function")
             let page = try await server.client.queryInstances(InstanceQuery(instanceIdPrefix: "@"))

@@ -107,10 +107,10 @@ struct ManagementAPIStartTests {
         }
     }
 
-    /// Row 6: ids with a leading `@`, `/ \ ? #`, control characters (C0 and C1) or more than 256
+    /// Row 6: ids with a leading `@`, `/ \ ? #`, control characters (C0 and C1), `.` and `..`, or more than 256
     /// UTF-16 code units are refused; spaces, `:`, `+`, inner `@` and non-ASCII are fine.
     @Test(arguments: [
-        "%40entity", "a%2Fb", "a%5Cb", "a%3Fb", "a%23b", "a%01b", "a%7Fb", "a%C2%85b",
+        "%40entity", "a%2Fb", "a%5Cb", "a%3Fb", "a%23b", "a%01b", "a%7Fb", "a%C2%85b", "%2E", "%2E%2E",
         String(repeating: "x", count: 257),
         String(repeating: "%F0%9F%98%80", count: 129),  // 129 emoji = 258 UTF-16 units
     ])

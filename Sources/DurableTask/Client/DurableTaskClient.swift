@@ -209,11 +209,16 @@ public enum InstanceID {
     /// The longest accepted instance ID, in UTF-16 code units (as Durable Functions counts).
     public static let maxLength = 256
 
-    /// Throws `invalidArgument` unless the ID is 1 to 256 UTF-16 code units long and free of
-    /// control characters (Unicode Cc: U+0000–U+001F, U+007F–U+009F), `/`, `\`, `#` and `?`.
+    /// Throws `invalidArgument` unless the ID is 1 to 256 UTF-16 code units long, is not `.` or
+    /// `..`, and is free of control characters (Unicode Cc: U+0000–U+001F, U+007F–U+009F), `/`,
+    /// `\`, `#` and `?`.
     public static func validate(_ id: String) throws {
         guard !id.isEmpty, id.utf16.count <= maxLength else {
             throw DurableTaskError(.invalidArgument, "instance ID must be 1 to \(maxLength) UTF-16 code units long")
+        }
+        guard id != ".", id != ".." else {
+            // They name a path segment, not an instance, in every URL that carries an ID.
+            throw DurableTaskError(.invalidArgument, "instance ID '\(id)' is not allowed")
         }
         for scalar in id.unicodeScalars where isForbidden(scalar) {
             throw DurableTaskError(.invalidArgument, "instance ID '\(id)' contains a forbidden character (control, /, \\, # or ?)")

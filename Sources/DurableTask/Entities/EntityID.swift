@@ -32,11 +32,16 @@ public struct EntityID: Hashable, Sendable, Comparable, CustomStringConvertible,
     /// Whether an instance ID names an entity (starts with `@`).
     public static func isEntity(_ instanceId: String) -> Bool { instanceId.utf8.first == UInt8(ascii: "@") }
 
-    /// Throws `invalidArgument` unless the name is non-empty and has no `@`, and neither part
+    /// Throws `invalidArgument` unless the name is non-empty and has no `@`, the instance ID
+    /// (`@name@key`) is at most ``InstanceID/maxLength`` UTF-16 code units long, and neither part
     /// contains a control character, `/`, `\`, `#` or `?`.
     public func validate() throws {
         guard !name.isEmpty, !name.contains("@") else {
             throw DurableTaskError(.invalidArgument, "entity name '\(name)' must be non-empty and must not contain '@'")
+        }
+        guard instanceId.utf16.count <= InstanceID.maxLength else {
+            throw DurableTaskError(
+                .invalidArgument, "entity ID '@\(name)@\(key.prefix(32))…' is longer than \(InstanceID.maxLength) UTF-16 code units")
         }
         for part in [name, key] {
             for scalar in part.unicodeScalars where Self.isForbidden(scalar) {
