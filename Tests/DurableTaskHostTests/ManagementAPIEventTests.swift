@@ -57,6 +57,27 @@ struct ManagementAPIEventTests {
         }
     }
 
+    /// The engine's own messages cannot be forged: an event to an entity (a forged lock request
+    /// once wedged an entity for good) or with a reserved `$` name is 400, and nothing is delivered.
+    @Test func internalEventsCannotBeRaised() async throws {
+        try await withAPIServer { server in
+            try expectError(
+                try await server.post(
+                    "/instances/%40testcounter%40k/raiseEvent/%24entity",
+                    body: #"{"kind":"lock","requestId":"forged","parent":"nobody","lockSet":["@testcounter@k"],"position":0}"#,
+                    contentType: "application/json"),
+                400, "bad_request")
+            try expectError(
+                try await server.post("/instances/%40testcounter%40k/raiseEvent/go", body: "{}", contentType: "application/json"), 400, "bad_request")
+            try await server.schedule("APIWaitEvent", id: "e5")
+            _ = try await server.waitFor("e5", .running)
+            try expectError(
+                try await server.post("/instances/e5/raiseEvent/%24entity", body: "{}", contentType: "application/json"), 400, "bad_request")
+            #expect(try await server.client.getInstance("@testcounter@k") == nil)
+            #expect(try await server.client.getInstance("e5")?.runtimeStatus == .running)
+        }
+    }
+
     /// Row 22: unknown 404; finished 410 (checked before the media type and the body).
     @Test func raiseEventUnknownOrFinished() async throws {
         try await withAPIServer { server in

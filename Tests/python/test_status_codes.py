@@ -157,3 +157,16 @@ def test_wait_for_completion_of_an_unknown_instance_is_not_found(stub):
     elapsed = time.monotonic() - started
     assert code == grpc.StatusCode.NOT_FOUND
     assert elapsed < 2, f"NOT_FOUND came after {elapsed:.2f} s: an unknown instance needs no wait"
+
+
+@pytest.mark.durable_only(reason="the reference sidecar lets clients raise the engine's internal events")
+def test_events_to_entities_and_reserved_names_are_refused(client):
+    """Raising an event to an entity ID, or with a reserved '$' name, would forge the engine's own
+    messages (a forged lock request can wedge an entity): INVALID_ARGUMENT, nothing delivered."""
+    with pytest.raises(grpc.RpcError) as to_entity:
+        client.raise_orchestration_event("@counter@forged", "$entity", data={"kind": "lock"})
+    assert to_entity.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+    with pytest.raises(grpc.RpcError) as reserved:
+        client.raise_orchestration_event("some-instance", "$entity", data=None)
+    assert reserved.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+    assert client.get_orchestration_state("@counter@forged") is None

@@ -137,8 +137,10 @@ public struct DurableTaskClient: Sendable {
 
     /// Raises an external event.
     ///
-    /// - Throws: `instanceNotFound`, or `instanceCompleted` if the instance has finished.
+    /// - Throws: `instanceNotFound`, or `instanceCompleted` if the instance has finished;
+    ///   `invalidArgument` for an entity or a reserved name (``ExternalEvent/validate(to:name:)``).
     public func raiseEvent(_ instanceId: String, name: String, payload: some Encodable = NoValue()) async throws {
+        try ExternalEvent.validate(to: instanceId, name: name)
         let data = try PayloadCoding.encodeOrThrow(payload, what: "the event payload")
         try await send(instanceId, .eventRaised(name: name, input: data))
     }
@@ -201,6 +203,22 @@ public struct DurableTaskClient: Sendable {
     @discardableResult
     public func purgeInstances(_ filter: PurgeInstancesFilter) async throws -> Int {
         try await store.purgeInstances(filter)
+    }
+}
+
+/// Rules for events that clients raise.
+public enum ExternalEvent {
+    /// Throws `invalidArgument` when a client's event would forge the engine's own messages: an
+    /// event to an entity (entities take operations, through `signalEntity`), or an event name
+    /// that starts with `$`, which the engine reserves for its internal messages (`$entity`).
+    public static func validate(to instanceId: String, name: String) throws {
+        guard !EntityID.isEntity(instanceId) else {
+            throw DurableTaskError(
+                .invalidArgument, "'\(instanceId)' is an entity: entities take operations (signal the entity), not events")
+        }
+        guard !name.hasPrefix("$") else {
+            throw DurableTaskError(.invalidArgument, "event name '\(name)' is reserved: names starting with '$' are the engine's own")
+        }
     }
 }
 

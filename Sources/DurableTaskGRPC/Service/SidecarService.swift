@@ -120,6 +120,7 @@ struct SidecarService: ProtoTaskHubSidecarService.SimpleServiceProtocol {
     }
 
     func raiseEvent(request: ProtoRaiseEventRequest, context: ServerContext) async throws -> ProtoRaiseEventResponse {
+        try await RPCErrors.mapping { try ExternalEvent.validate(to: request.instanceID, name: request.name) }
         try await send(request.instanceID, .eventRaised(name: request.name, input: request.hasInput ? request.input.value : nil))
         return ProtoRaiseEventResponse()
     }

@@ -6,6 +6,11 @@ import Hummingbird
 extension ManagementAPI {
     /// §4.6: `POST instances/{instanceId}/raiseEvent/{eventName}`; checks in DF's order.
     func raiseEvent(_ id: String, name: String, _ call: inout APICall) async throws -> Response {
+        do {
+            try ExternalEvent.validate(to: id, name: name)
+        } catch let error as DurableTaskError {
+            throw ManagementAPIError(.badRequest, .badRequest, error.message)
+        }
         guard let metadata = try await client.getInstance(id) else { throw ManagementAPIError.noInstance(id) }
         guard metadata.runtimeStatus.isLive else {
             throw ManagementAPIError.gone("instance '\(id)' has finished (\(metadata.runtimeStatus.rawValue))")
