@@ -18,6 +18,24 @@ extension ConformanceSuite {
                     try require(history.contains { if case .executionCompleted(.completed, _, _) = $0.kind { true } else { false } })
                 }
             },
+            ConformanceScenario("a timer at any representable time waits without breaking the store; the instance can be terminated") { make in
+                try await withHost(make) { host in
+                    for seconds in [1e300, 9.2e15, 253_402_300_800.0, -1e300] {
+                        let id = try await host.client.scheduleNewOrchestration(named: "FarTimer", input: seconds)
+                        let running = try await host.client.waitForInstanceStart(id, timeout: .seconds(10))
+                        if seconds > 0 {
+                            try requireEqual(running.runtimeStatus, .running, "timer at \(seconds) s")
+                            try await host.client.terminate(id, reason: "too far")
+                        }
+                        let done = try await host.client.waitForInstanceCompletion(id, timeout: .seconds(10))
+                        // A timer in the past fires at once; one in the future waits until terminated.
+                        try requireEqual(done.runtimeStatus, seconds > 0 ? .terminated : .completed, "timer at \(seconds) s")
+                    }
+                    // The store still serves other work.
+                    let chain = try await host.runToCompletion("Chain")
+                    try requireEqual(chain.runtimeStatus, .completed)
+                }
+            },
             ConformanceScenario("fan-out/fan-in with whenAll sums every result") { make in
                 try await withHost(make) { host in
                     let done = try await host.runToCompletion("FanOut", input: 50)

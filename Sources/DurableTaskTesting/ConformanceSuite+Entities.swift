@@ -161,7 +161,10 @@ extension ConformanceSuite {
                     let counter = TestCounter.id("orphan")
                     // A lock request from an orchestration that does not exist, as a crashed host could leave.
                     let lock = RawLockRequest(kind: "lock", requestId: "r-1", parent: "ghost", lockSet: [counter.instanceId], position: 0)
-                    try await client.raiseEvent(counter.instanceId, name: "$entity", payload: lock)
+                    // Clients cannot raise it (ExternalEvent); the store takes it as a dead host wrote it.
+                    try await client.store.sendMessage(OrchestrationMessage(
+                        instanceId: counter.instanceId,
+                        event: HistoryEvent(timestamp: Date(), kind: .eventRaised(name: "$entity", input: try PayloadCoding.encode(lock)))))
                     try await client.signalEntity(counter, operation: "add", input: 1)
                     try await waitUntil("locked by the ghost") {
                         let instance = try await client.getInstance(counter.instanceId)

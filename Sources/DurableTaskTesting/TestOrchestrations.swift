@@ -104,6 +104,12 @@ public enum TestOrchestrations {
             try await ctx.createTimer(for: .milliseconds(ms))
             return try PayloadCoding.encode(Int(ctx.currentUtcDateTime.timeIntervalSince(start) * 1000))
         }
+        r.addOrchestrator(named: "FarTimer") { ctx, input in
+            // A timer at any representable time, however far: seconds since 1970 from the input.
+            let seconds = try PayloadCoding.decode(Double.self, from: input)
+            try await ctx.createTimer(until: Date(timeIntervalSince1970: seconds))
+            return try PayloadCoding.encode("fired")
+        }
         r.addOrchestrator(named: "WaitEvent") { ctx, input in
             let count = (try? PayloadCoding.decode(Int.self, from: input)) ?? 1
             try ctx.setCustomStatus("waiting")

@@ -18,6 +18,8 @@ extension OrchestrationContext {
     }
 
     func timerSource(fireAt: Date) -> CompletionSource {
+        // However far the code asks, the recorded time is one every store can hold.
+        let fireAt = DurableTime.clamped(fireAt)
         let id = addAction { _ in .createTimer(fireAt: fireAt) }
         let source = CompletionSource(id: id, operation: .timer)
         openTasks[id] = source

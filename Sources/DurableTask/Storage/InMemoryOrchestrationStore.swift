@@ -408,8 +408,7 @@ public final class InMemoryOrchestrationStore: OrchestrationStore {
     private func nextWake(in s: State) -> ContinuousClock.Instant? {
         var wake: ContinuousClock.Instant?
         if let due = s.timers.min?.due {
-            let delay = max(0, due.timeIntervalSinceNow)
-            wake = ContinuousClock.now + .nanoseconds(Int64(delay * 1e9))
+            wake = ContinuousClock.now + DurableTime.delay(seconds: due.timeIntervalSinceNow)
         }
         for id in s.leased {
             if let lease = s.instances[id]?.lease { wake = min(wake ?? lease.expiresAt, lease.expiresAt) }

@@ -5,7 +5,7 @@ import Foundation
 public enum InstanceQueryPaging {
     /// Encodes a position as a continuation token.
     public static func token(after metadata: OrchestrationMetadata) -> String {
-        "\(Int64((metadata.createdAt.timeIntervalSince1970 * 1_000_000).rounded()))|\(metadata.instanceId)"
+        "\(DurableTime.micros(metadata.createdAt))|\(metadata.instanceId)"
     }
 
     /// Decodes a continuation token into (microseconds since 1970, instance ID).
@@ -19,7 +19,7 @@ public enum InstanceQueryPaging {
     /// Sorts matching instances and cuts the requested page.
     public static func page(_ matching: [OrchestrationMetadata], query: InstanceQuery) -> InstanceQueryResult {
         func key(_ m: OrchestrationMetadata) -> (Int64, String) {
-            (Int64((m.createdAt.timeIntervalSince1970 * 1_000_000).rounded()), m.instanceId)
+            (DurableTime.micros(m.createdAt), m.instanceId)
         }
         var sorted = matching.sorted { key($0) < key($1) }
         if let token = query.continuationToken, let after = try? position(from: token) {

@@ -19,7 +19,7 @@ enum RedisCodec {
         }
     }
 
-    static func millis(_ date: Date) -> String { String(Int64((date.timeIntervalSince1970 * 1000).rounded())) }
+    static func millis(_ date: Date) -> String { String(DurableTime.millis(date)) }
 
     static func date(millis text: String?) -> Date? {
         guard let text, let ms = Int64(text) else { return nil }

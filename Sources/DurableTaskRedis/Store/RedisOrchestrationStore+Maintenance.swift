@@ -51,7 +51,7 @@ extension RedisOrchestrationStore {
                 }
                 var until = lastRecovery + configuration.recoveryInterval
                 if let nextDue {
-                    let untilDue = Duration.microseconds(Int64(max(0, nextDue.timeIntervalSinceNow) * 1_000_000))
+                    let untilDue = DurableTime.delay(seconds: nextDue.timeIntervalSinceNow)
                     until = min(until, ContinuousClock.now + untilDue)
                 }
                 await wake.wait(after: seen, until: until)

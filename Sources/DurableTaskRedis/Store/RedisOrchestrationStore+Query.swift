@@ -64,5 +64,5 @@ extension RedisOrchestrationStore {
         return found
     }
 
-    static func micros(_ date: Date) -> Int64 { Int64((date.timeIntervalSince1970 * 1_000_000).rounded()) }
+    static func micros(_ date: Date) -> Int64 { DurableTime.micros(date) }
 }
