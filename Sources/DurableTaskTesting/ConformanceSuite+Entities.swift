@@ -4,6 +4,20 @@ import Foundation
 extension ConformanceSuite {
     static var entities: [ConformanceScenario] {
         [
+            ConformanceScenario("every entity has the implicit delete operation: its state is gone afterwards") { make in
+                try await withHost(make) { host in
+                    let client = host.client
+                    // TestAccount defines no "delete" of its own.
+                    let account = TestAccount.id("deleted")
+                    try await client.signalEntity(account, operation: "deposit", input: 5)
+                    try await waitUntil("the deposit") { try await client.getEntity(account)?.state == "5" }
+                    try await client.signalEntity(account, operation: "delete")
+                    try await waitUntil("the delete") { try await client.getEntity(account) == nil }
+                    // It can be created again from nothing.
+                    try await client.signalEntity(account, operation: "deposit", input: 2)
+                    try await waitUntil("a new deposit") { try await client.getEntity(account)?.state == "2" }
+                }
+            },
             ConformanceScenario("entity signals create the entity and run in arrival order") { make in
                 try await withHost(make) { host in
                     let counter = TestCounter.id("order")

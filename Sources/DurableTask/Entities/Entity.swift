@@ -2,7 +2,8 @@
 ///
 /// Operations on one entity run one at a time, in arrival order per sender. A failed operation
 /// rolls back its state change (and the signals and starts it made) and reports the failure to
-/// the caller; the entity stays usable.
+/// the caller; the entity stays usable. Every entity also has the implicit `delete` operation of
+/// Durable Functions (unless it defines its own): its state goes, and it reads as not found.
 ///
 /// ```swift
 /// struct Counter: Entity {
@@ -77,6 +78,11 @@ extension Entity {
         let initial = self.initialState
         return { context in
             guard let handler = operations.handlers[context.operationName.lowercased()] else {
+                // Every entity has Durable Functions' implicit `delete`: its state goes.
+                if context.operationName.lowercased() == "delete" {
+                    context.deleteState()
+                    return nil
+                }
                 throw ApplicationError(
                     type: EngineFailure.entityOperationNotFound,
                     message: "Entity '\(Self.name)' has no operation '\(context.operationName)'", isNonRetriable: true)
