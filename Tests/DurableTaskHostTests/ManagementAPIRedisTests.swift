@@ -27,6 +27,32 @@ struct ManagementAPIRedisTests {
         await store.close()
     }
 
+    /// With Redis down, requests answer 503 with `Retry-After` and a JSON error that says a write
+    /// may or may not have taken effect, never 500.
+    @Test func redisOutageIs503WithRetryAfter() async throws {
+        let server = try await RedisServerProcess.start(.init(unixSocket: false))
+        defer { server.stop() }
+        let store = try await RedisOrchestrationStore.connect(
+            url: server.url,
+            configuration: .init(taskHub: "outage-" + RandomIdentifier.uuidString().prefix(8), partitions: 2, maxBlockingWait: .milliseconds(200)),
+            poolSize: 2, logger: apiQuietLogger)
+        defer { Task { await store.close() } }
+        try await store.createTaskHub()
+        try await withAPIServer(store: store) { api in
+            #expect(try await api.post("/orchestrators/APIGreet/up1", body: #""x""#, contentType: "application/json").status == 202)
+            server.kill9()
+            let read = try await api.get("/instances/up1")
+            #expect(read.status == 503)
+            #expect(read.header("Retry-After") == "5")
+            let error = try read.object()
+            #expect(error["error"] as? String == "store_unavailable")
+            let start = try await api.post("/orchestrators/APIGreet/up2", body: #""x""#, contentType: "application/json")
+            #expect(start.status == 503)
+            #expect(start.header("Retry-After") == "5")
+            #expect((try start.object()["message"] as? String)?.contains("may or may not have taken effect") == true)
+        }
+    }
+
     /// Row 7: of 10 concurrent starts of one id, exactly one gets 202 and the rest 409 conflict;
     /// the store holds the one instance. A finished one is then replaced (row 4).
     @Test func concurrentStartsOfOneIdRace() async throws {

@@ -60,6 +60,13 @@ public struct ManagementAPI: Sendable {
                 logger.debug("management API request refused", metadata: metadata(request, answer))
                 return answer.response
             }
+            if error.code == .storeFailure {
+                // Redis is down or unreachable: the caller should retry, not give up.
+                logger.warning("management API request failed: store unavailable", metadata: metadata(request, error))
+                var response = ManagementAPIError.storeUnavailable(request.method).response
+                response.headers[.retryAfter] = "5"
+                return response
+            }
             logger.error("management API request failed", metadata: metadata(request, error))
             return ManagementAPIError.internal.response
         } catch {

@@ -36,6 +36,8 @@ public struct ManagementAPIError: Error, Sendable, CustomStringConvertible {
         public static let payloadTooLarge = Code("payload_too_large")
         /// The route exists but the engine does not support it yet (501).
         public static let notImplemented = Code("not_implemented")
+        /// The task hub's store cannot be reached (503, with `Retry-After`).
+        public static let storeUnavailable = Code("store_unavailable")
         /// Anything unexpected (500); details go to the log, not to the caller.
         public static let `internal` = Code("internal")
     }
@@ -73,4 +75,12 @@ extension ManagementAPIError {
     static let unauthorized = Self(.unauthorized, .unauthorized, "a valid key is required (x-functions-key header or code query parameter)")
     static let noRoute = Self(.notFound, .notFound, "no management API route matches this method and path")
     static let `internal` = Self(.internalServerError, .internal, "the server failed to process the request; see its log")
+
+    /// The store cannot be reached. For a request that writes, says that it may or may not have
+    /// taken effect, and how to retry safely.
+    static func storeUnavailable(_ method: HTTPRequest.Method) -> Self {
+        let effect = method == .get || method == .head
+            ? "" : " The request may or may not have taken effect: retry it with the same instance ID (a start of a live ID is refused with 409, so a retry never starts a second instance)."
+        return Self(.serviceUnavailable, .storeUnavailable, "the task hub's store is unreachable; retry after a few seconds." + effect)
+    }
 }

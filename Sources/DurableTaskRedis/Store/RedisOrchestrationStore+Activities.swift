@@ -45,7 +45,7 @@ extension RedisOrchestrationStore {
         guard reclaimGate.shouldRun(every: configuration.recoveryInterval) else { return nil }
         for p in 0..<keys.partitions {
             counters.add(.activity)
-            let reply = try await pool.send(["XAUTOCLAIM", keys.activities(p), "dt", consumer, String(leaseMillis), "0-0", "COUNT", "1"])
+            let reply = try await command(["XAUTOCLAIM", keys.activities(p), "dt", consumer, String(leaseMillis), "0-0", "COUNT", "1"])
             guard let parts = reply.array, parts.count >= 2, let entries = parts[1].array else { continue }
             for e in entries {
                 if let item = try activityItem(entry: e, deliveries: 2) {
@@ -110,7 +110,7 @@ extension RedisOrchestrationStore {
     public func abandonActivityWorkItem(_ item: ActivityWorkItem) async throws {
         // Make it look idle for longer than any lease, so the next XAUTOCLAIM takes it at once.
         counters.add(.activity)
-        _ = try await pool.send([
+        _ = try await command([
             "XCLAIM", keys.activities(keys.partition(of: item.request.instanceId)), "dt", consumer, "0", item.lockToken,
             "IDLE", String(leaseMillis * 10), "JUSTID",
         ])

@@ -65,7 +65,7 @@ extension RedisOrchestrationStore {
 
     public func getInstance(_ instanceId: String) async throws -> OrchestrationMetadata? {
         counters.add(.client)
-        let reply = try await pool.send(["HMGET", keys.instance(instanceId)] + InstanceFields.names)
+        let reply = try await command(["HMGET", keys.instance(instanceId)] + InstanceFields.names)
         guard let fields = reply.stringArray else { throw DurableTaskError(.storeFailure, "unexpected HMGET reply: \(reply)") }
         return try InstanceFields.metadata(id: instanceId, fields)
     }
@@ -73,7 +73,7 @@ extension RedisOrchestrationStore {
     public func readHistory(instanceId: String) async throws -> [HistoryEvent] {
         counters.add(.orchestration)
         historyReadCount.add(1, ordering: .relaxed)
-        let reply = try await pool.send(["LRANGE", keys.history(instanceId), "0", "-1"])
+        let reply = try await command(["LRANGE", keys.history(instanceId), "0", "-1"])
         guard let items = reply.stringArray else { throw DurableTaskError(.storeFailure, "unexpected LRANGE reply: \(reply)") }
         return try items.map { try RedisCodec.decode(HistoryEvent.self, $0 ?? "") }
     }

@@ -67,7 +67,7 @@ extension RedisOrchestrationStore {
     func fireDueTimers() async throws -> Date? {
         let now = RedisCodec.millis(Date())
         counters.add(.maintenance)
-        let replies = try await pool.pipeline((0..<keys.partitions).map {
+        let replies = try await commands((0..<keys.partitions).map {
             ["ZRANGEBYSCORE", keys.timers($0), "-inf", now, "LIMIT", "0", "256"]
         })
         var calls: [(instance: String, name: String?, arguments: [String])] = []
@@ -82,7 +82,7 @@ extension RedisOrchestrationStore {
         // Every due timer in one pipelined round trip; each delivery is its own atomic script.
         for result in try await runPipelined(LuaScripts.deliverMessage, .maintenance, calls) { _ = try result.get() }
         counters.add(.maintenance)
-        let heads = try await pool.pipeline((0..<keys.partitions).map { ["ZRANGE", keys.timers($0), "0", "0", "WITHSCORES"] })
+        let heads = try await commands((0..<keys.partitions).map { ["ZRANGE", keys.timers($0), "0", "0", "WITHSCORES"] })
         let due = heads.compactMap { $0.stringArray?.last.flatMap { $0 }.flatMap(Double.init) }.min()
         return due.map { Date(timeIntervalSince1970: $0 / 1000) }
     }
@@ -96,7 +96,7 @@ extension RedisOrchestrationStore {
                 arguments: [String(leaseMillis), "100"])
             let cutoff = Int64(Date().timeIntervalSince1970 * 1000) - leaseMillis
             counters.add(.maintenance)
-            let reply = try await pool.send(["XRANGE", keys.outbox(p), "-", "\(cutoff)", "COUNT", "100"])
+            let reply = try await command(["XRANGE", keys.outbox(p), "-", "\(cutoff)", "COUNT", "100"])
             var entries: [(partition: Int, entryId: String, message: OrchestrationMessage)] = []
             for e in reply.array ?? [] {
                 guard let pair = e.array, pair.count == 2, let entryId = pair[0].string, let f = pair[1].stringArray,

@@ -154,7 +154,7 @@ extension RedisOrchestrationStore {
         var byPartition: [Int: [String]] = [:]
         for entry in entries { byPartition[entry.partition, default: []].append(entry.entryId) }
         counters.add(.orchestration)
-        _ = try await pool.pipeline(byPartition.map { ["XDEL", keys.outbox($0.key)] + $0.value })
+        _ = try await commands(byPartition.map { ["XDEL", keys.outbox($0.key)] + $0.value })
     }
 
     private func isStart(_ message: OrchestrationMessage) -> Bool {

@@ -44,13 +44,13 @@ extension RedisOrchestrationStore {
             let before = found.count
             while found.count - before < want {
                 counters.add(.client)
-                let reply = try await pool.send(["ZRANGEBYSCORE", index, minScore, maxScore, "LIMIT", String(offset), String(chunk)])
+                let reply = try await command(["ZRANGEBYSCORE", index, minScore, maxScore, "LIMIT", String(offset), String(chunk)])
                 guard let ids = reply.stringArray?.compactMap({ $0 }), !ids.isEmpty else { break }
                 offset += ids.count
                 let candidates = ids.filter { id in query.instanceIdPrefix.map { id.hasPrefix($0) } ?? true }
                 if !candidates.isEmpty {
                     counters.add(.client)
-                    let replies = try await pool.pipeline(candidates.map { ["HMGET", keys.instance($0)] + InstanceFields.names })
+                    let replies = try await commands(candidates.map { ["HMGET", keys.instance($0)] + InstanceFields.names })
                     for (id, r) in zip(candidates, replies) {
                         guard let fields = r.stringArray, let m = try InstanceFields.metadata(id: id, fields) else { continue }
                         guard query.matches(m) else { continue }

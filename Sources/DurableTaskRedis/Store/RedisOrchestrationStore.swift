@@ -102,7 +102,7 @@ public final class RedisOrchestrationStore: OrchestrationStore {
         }
         for leftover in leftovers {
             switch leftover {
-            case .ready(let id): _ = try? await pool.send(["RPUSH", keys.ready(keys.partition(of: id)), id])
+            case .ready(let id): _ = try? await command(["RPUSH", keys.ready(keys.partition(of: id)), id])
             case .leased(let item): try? await abandonOrchestrationWorkItem(item)
             }
         }
@@ -117,6 +117,21 @@ public final class RedisOrchestrationStore: OrchestrationStore {
     }
 
     var leaseMillis: Int64 { configuration.leaseTimeout.milliseconds }
+
+    /// Sends one command; a connection failure becomes ``DurableTaskError/Code/storeFailure``,
+    /// as the storage contract says.
+    func command(_ arguments: [String]) async throws -> RedisValue {
+        do { return try await pool.send(arguments) } catch let error as RedisError {
+            throw DurableTaskError(.storeFailure, "Redis: \(error.message)", underlying: error)
+        }
+    }
+
+    /// Sends commands in one pipeline; failures as in ``command(_:)``.
+    func commands(_ commands: [[String]]) async throws -> [RedisValue] {
+        do { return try await pool.pipeline(commands) } catch let error as RedisError {
+            throw DurableTaskError(.storeFailure, "Redis: \(error.message)", underlying: error)
+        }
+    }
 
     /// Runs an instance script (counted under `category`), translating `DT_*` errors into ``DurableTaskError``s.
     @discardableResult
@@ -152,7 +167,7 @@ public final class RedisOrchestrationStore: OrchestrationStore {
             let k = keys.instanceKeys(call.instance, name: call.name) + call.extraKeys
             return ["EVALSHA", script.sha1, String(k.count)] + k + call.arguments
         }
-        let replies = try await pool.pipeline(commands)
+        let replies = try await self.commands(commands)
         var results: [Result<RedisValue, any Error>] = []
         for (call, reply) in zip(calls, replies) {
             if let message = reply.errorMessage {
@@ -199,7 +214,7 @@ public final class RedisOrchestrationStore: OrchestrationStore {
         for p in 0..<keys.partitions {
             commands.append(["XGROUP", "CREATE", keys.activities(p), "dt", "0", "MKSTREAM"])
         }
-        for reply in try await pool.pipeline(commands) {
+        for reply in try await self.commands(commands) {
             if let message = reply.errorMessage, !message.hasPrefix("BUSYGROUP") {
                 throw DurableTaskError(.storeFailure, "creating the task hub failed: \(message)")
             }
@@ -211,12 +226,12 @@ public final class RedisOrchestrationStore: OrchestrationStore {
     public func deleteTaskHub() async throws {
         var cursor = "0"
         repeat {
-            let reply = try await pool.send(["SCAN", cursor, "MATCH", keys.matchPattern, "COUNT", "1000"])
+            let reply = try await command(["SCAN", cursor, "MATCH", keys.matchPattern, "COUNT", "1000"])
             guard let parts = reply.array, parts.count == 2, let next = parts[0].string, let found = parts[1].stringArray else {
                 throw DurableTaskError(.storeFailure, "unexpected SCAN reply: \(reply)")
             }
             let names = found.compactMap { $0 }
-            if !names.isEmpty { _ = try await pool.send(["UNLINK"] + names) }
+            if !names.isEmpty { _ = try await command(["UNLINK"] + names) }
             cursor = next
         } while cursor != "0"
     }
