@@ -6,6 +6,26 @@ import Testing
 /// §4.1 and rows 3–6, 8, 9 of the checklist.
 @Suite(.timeLimit(.minutes(2)))
 struct ManagementAPIStartTests {
+    /// Links use the request's `Host` only when it is a well-formed host and port; anything else
+    /// is never echoed, and the configured address stands in.
+    @Test(arguments: [
+        ("evil.example/phish?x=", false), ("a b", false), ("x<script>", false), ("[::1", false), ("host:99999999", false),
+        ("api.example.com:8443", true), ("[::1]:7071", true), ("10.0.0.7", true),
+    ])
+    func checkStatusLinksUseOnlyAWellFormedHost(host: String, kept: Bool) async throws {
+        try await withAPIServer { server in
+            let r = try await server.post("/orchestrators/APIGreet", body: #""Tokyo""#, headers: [("Host", host)])
+            #expect(r.status == 202)
+            let location = try #require(r.header("Location"))
+            if kept {
+                #expect(location.hasPrefix("http://\(host)/runtime/webhooks/durabletask/instances/"), "got \(location)")
+            } else {
+                #expect(location.hasPrefix("http://127.0.0.1:\(server.port)/runtime/webhooks/durabletask/instances/"), "got \(location)")
+                #expect(!r.text.contains(host))
+            }
+        }
+    }
+
     /// Row 3: a new 32-hex id, the check-status body in DF's member order and templates,
     /// `Location` = `statusQueryGetUri`, `Retry-After: 10`.
     @Test func startWithoutIdReturnsCheckStatusPayload() async throws {

@@ -8,18 +8,51 @@ struct APICall {
     var request: Request
     let query: QueryParameters
     let configuration: ManagementAPI.Configuration
+    /// The port the server bound, if known.
+    let boundPort: Int?
 
-    init(request: Request, query: QueryParameters, configuration: ManagementAPI.Configuration) {
+    init(request: Request, query: QueryParameters, configuration: ManagementAPI.Configuration, boundPort: Int? = nil) {
         self.request = request
         self.query = query
         self.configuration = configuration
+        self.boundPort = boundPort
     }
 
-    /// `{scheme}://{authority}` of the request (the configured address if it names none).
+    /// `{scheme}://{authority}` of the request: its `Host`, if that is a well-formed host and
+    /// port, else the configured address. A raw header is never echoed into links.
     var origin: String {
-        let scheme = request.head.scheme ?? "http"
-        let authority = request.head.authority ?? "\(configuration.host):\(configuration.port)"
+        let scheme = request.head.scheme.flatMap { $0 == "http" || $0 == "https" ? $0 : nil } ?? "http"
+        let authority = request.head.authority.flatMap { Self.isWellFormedAuthority($0) ? $0 : nil }
+            ?? "\(configuration.host.contains(":") ? "[\(configuration.host)]" : configuration.host):\(boundPort ?? configuration.port)"
         return "\(scheme)://\(authority)"
+    }
+
+    /// `host[:port]`: a DNS name or IPv4 address (letters, digits, `-`, `.`), or an IPv6 address in
+    /// brackets, then an optional port of 1 to 5 digits.
+    static func isWellFormedAuthority(_ text: String) -> Bool {
+        var host = Substring(text)
+        var port: Substring?
+        if host.hasPrefix("[") {
+            guard let close = host.firstIndex(of: "]") else { return false }
+            let inside = host[host.index(after: host.startIndex)..<close]
+            guard !inside.isEmpty, inside.allSatisfy({ $0.isHexDigit || $0 == ":" || $0 == "." }) else { return false }
+            let rest = host[host.index(after: close)...]
+            if !rest.isEmpty {
+                guard rest.first == ":" else { return false }
+                port = rest.dropFirst()
+            }
+            host = inside
+        } else {
+            if let colon = host.lastIndex(of: ":") {
+                port = host[host.index(after: colon)...]
+                host = host[..<colon]
+            }
+            guard !host.isEmpty, host.count <= 253,
+                host.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == ".") })
+            else { return false }
+        }
+        if let port { return (1...5).contains(port.count) && port.allSatisfy(\.isASCII) && port.allSatisfy(\.isNumber) }
+        return true
     }
 
     /// The request URL as received.

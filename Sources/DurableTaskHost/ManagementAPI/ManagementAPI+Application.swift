@@ -62,7 +62,11 @@ extension ManagementAPI {
         return Application(
             responder: api.responder,
             configuration: ApplicationConfiguration(address: .hostname(configuration.host, port: configuration.port)),
-            onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? fallbackPort) },
+            onServerRunning: { channel in
+                let port = channel.localAddress?.port ?? fallbackPort
+                api.boundPort.set(port)
+                await onServerRunning(port)
+            },
             logger: logger)
     }
 }

@@ -1,6 +1,7 @@
 public import DurableTask
 import Foundation
 import HTTPTypes
+import Synchronization
 public import Hummingbird
 public import Logging
 
@@ -19,6 +20,8 @@ public struct ManagementAPI: Sendable {
     public let configuration: Configuration
     let logger: Logger
     let basePathSegments: [String]
+    /// The port the server bound (known once it listens; the configuration may say 0).
+    let boundPort = BoundPort()
 
     /// Creates the API. Call ``Configuration/validate()`` first (``makeApplication(host:port:onServerRunning:)`` does).
     public init(client: DurableTaskClient, configuration: Configuration = Configuration(), logger: Logger) {
@@ -50,7 +53,7 @@ public struct ManagementAPI: Sendable {
             let route = try APIRoute.match(method: request.method, segments: segments)
             let query = QueryParameters(request.uri.query)
             try checkTaskHub(query)
-            var call = APICall(request: request, query: query, configuration: configuration)
+            var call = APICall(request: request, query: query, configuration: configuration, boundPort: boundPort.value)
             return try await dispatch(route, &call)
         } catch let error as ManagementAPIError {
             logger.debug("management API request refused", metadata: metadata(request, error))
@@ -120,4 +123,11 @@ public struct ManagementAPI: Sendable {
     private func metadata(_ request: Request, _ error: any Error) -> Logger.Metadata {
         [APILogKeys.method: "\(request.method)", APILogKeys.path: "\(request.uri.path)", APILogKeys.error: "\(error)"]
     }
+}
+
+/// The port a server bound, shared by the copies of the API that serve it.
+final class BoundPort: Sendable {
+    private let port = Mutex<Int?>(nil)
+    var value: Int? { port.withLock { $0 } }
+    func set(_ value: Int) { port.withLock { $0 = value } }
 }
