@@ -45,5 +45,9 @@ struct WorkItemFiltersTests {
         #expect(StateTranslation.timeout("2H") == .seconds(7200))
         #expect(StateTranslation.timeout("x") == nil)
         #expect(StateTranslation.timeout(nil) == nil)
+        // A caller's header must not trap the host: too long, negative, overflowing.
+        #expect(StateTranslation.timeout("99999999999999999H") == nil)
+        #expect(StateTranslation.timeout("-5S") == nil)
+        #expect(StateTranslation.timeout("99999999H") == .seconds(Int64(99_999_999) * 3600))
     }
 }

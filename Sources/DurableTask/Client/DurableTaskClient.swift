@@ -140,15 +140,25 @@ public struct DurableTaskClient: Sendable {
     /// - Throws: `instanceNotFound`, or `instanceCompleted` if the instance has finished;
     ///   `invalidArgument` for an entity or a reserved name (``ExternalEvent/validate(to:name:)``).
     public func raiseEvent(_ instanceId: String, name: String, payload: some Encodable = NoValue()) async throws {
+        try await raiseEvent(instanceId, name: name, rawInput: try PayloadCoding.encodeOrThrow(payload, what: "the event payload"))
+    }
+
+    /// Raises an event whose payload is already serialized JSON text (the management API and
+    /// the gRPC sidecar pass callers' text through).
+    public func raiseEvent(_ instanceId: String, name: String, rawInput: String?) async throws {
         try ExternalEvent.validate(to: instanceId, name: name)
-        let data = try PayloadCoding.encodeOrThrow(payload, what: "the event payload")
-        try await send(instanceId, .eventRaised(name: name, input: data))
+        try await send(instanceId, .eventRaised(name: name, input: rawInput))
     }
 
     /// Terminates an instance; with `recursive`, its running sub-orchestrations too.
     public func terminate(_ instanceId: String, reason: String? = nil, recursive: Bool = true) async throws {
         let text = try reason.flatMap { try PayloadCoding.encodeOrThrow($0, what: "the reason") }
-        try await send(instanceId, .executionTerminated(reason: text, recurse: recursive))
+        try await terminate(instanceId, rawOutput: text, recursive: recursive)
+    }
+
+    /// Terminates an instance with an already serialized output (JSON text) as its result.
+    public func terminate(_ instanceId: String, rawOutput: String?, recursive: Bool = true) async throws {
+        try await send(instanceId, .executionTerminated(reason: rawOutput, recurse: recursive))
     }
 
     /// Suspends an instance. Events that arrive while it is suspended are kept until it resumes.

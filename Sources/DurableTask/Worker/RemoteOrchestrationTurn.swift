@@ -61,10 +61,7 @@ public struct RemoteOrchestrationTurn: Sendable {
 
     /// The orchestrator name and version, from the execution's `ExecutionStarted` event.
     public var executionStarted: ExecutionStartedEvent? {
-        for event in past + newEvents {
-            if case .executionStarted(let started) = event.kind { return started }
-        }
-        return nil
+        past.lazy.compactMap(\.executionStarted).first ?? newEvents.lazy.compactMap(\.executionStarted).first
     }
 
     /// Whether the new events hold a client's rewind of a failed execution.

@@ -64,10 +64,11 @@ public struct VersioningOptions: Sendable, Hashable {
     public static func compare(_ a: String?, _ b: String?) -> Int {
         let a = a ?? "", b = b ?? ""
         if a.isEmpty || b.isEmpty { return a.isEmpty ? (b.isEmpty ? 0 : -1) : 1 }
-        let pa = a.split(separator: ".").map { Int($0) }, pb = b.split(separator: ".").map { Int($0) }
-        if !pa.contains(nil), !pb.contains(nil) {
+        let pa = a.split(separator: ".").compactMap { Int($0) }, pb = b.split(separator: ".").compactMap { Int($0) }
+        let numeric = pa.count == a.split(separator: ".").count && pb.count == b.split(separator: ".").count
+        if numeric {
             for i in 0..<max(pa.count, pb.count) {
-                let x = i < pa.count ? pa[i]! : 0, y = i < pb.count ? pb[i]! : 0
+                let x = i < pa.count ? pa[i] : 0, y = i < pb.count ? pb[i] : 0
                 if x != y { return x < y ? -1 : 1 }
             }
             return 0

@@ -120,31 +120,30 @@ struct SidecarService: ProtoTaskHubSidecarService.SimpleServiceProtocol {
     }
 
     func raiseEvent(request: ProtoRaiseEventRequest, context: ServerContext) async throws -> ProtoRaiseEventResponse {
-        try await RPCErrors.mapping { try ExternalEvent.validate(to: request.instanceID, name: request.name) }
-        try await send(request.instanceID, .eventRaised(name: request.name, input: request.hasInput ? request.input.value : nil))
-        return ProtoRaiseEventResponse()
+        try await RPCErrors.mapping {
+            try await client.raiseEvent(request.instanceID, name: request.name, rawInput: request.hasInput ? request.input.value : nil)
+            return ProtoRaiseEventResponse()
+        }
     }
 
     func terminateInstance(request: ProtoTerminateRequest, context: ServerContext) async throws -> ProtoTerminateResponse {
-        try await send(
-            request.instanceID, .executionTerminated(reason: request.hasOutput ? request.output.value : nil, recurse: request.recursive))
-        return ProtoTerminateResponse()
+        try await RPCErrors.mapping {
+            try await client.terminate(request.instanceID, rawOutput: request.hasOutput ? request.output.value : nil, recursive: request.recursive)
+            return ProtoTerminateResponse()
+        }
     }
 
     func suspendInstance(request: ProtoSuspendRequest, context: ServerContext) async throws -> ProtoSuspendResponse {
-        try await send(request.instanceID, .executionSuspended(reason: request.hasReason ? request.reason.value : nil))
-        return ProtoSuspendResponse()
+        try await RPCErrors.mapping {
+            try await client.suspend(request.instanceID, reason: request.hasReason ? request.reason.value : nil)
+            return ProtoSuspendResponse()
+        }
     }
 
     func resumeInstance(request: ProtoResumeRequest, context: ServerContext) async throws -> ProtoResumeResponse {
-        try await send(request.instanceID, .executionResumed(reason: request.hasReason ? request.reason.value : nil))
-        return ProtoResumeResponse()
-    }
-
-    private func send(_ instanceId: String, _ kind: HistoryEvent.Kind) async throws {
         try await RPCErrors.mapping {
-            guard !instanceId.isEmpty else { throw RPCErrors.invalid("an instance ID is required") }
-            try await store.sendMessage(OrchestrationMessage(instanceId: instanceId, event: HistoryEvent(timestamp: Date(), kind: kind)))
+            try await client.resume(request.instanceID, reason: request.hasReason ? request.reason.value : nil)
+            return ProtoResumeResponse()
         }
     }
 

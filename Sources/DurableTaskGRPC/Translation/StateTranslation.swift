@@ -45,7 +45,9 @@ enum StateTranslation {
 
     /// Reads a `grpc-timeout` header value (`"100m"`, `"30S"`, ...): the call's deadline.
     static func timeout(_ header: String?) -> Duration? {
-        guard let header, let unit = header.last, let amount = Int64(header.dropLast()) else { return nil }
+        // The header is the caller's: at most 8 digits by the gRPC spec, and never trusted to fit.
+        guard let header, let unit = header.last, header.count <= 9, let amount = Int64(header.dropLast()), amount >= 0
+        else { return nil }
         switch unit {
         case "H": return .seconds(amount * 3600)
         case "M": return .seconds(amount * 60)

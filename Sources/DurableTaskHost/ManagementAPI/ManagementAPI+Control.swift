@@ -6,10 +6,11 @@ import Hummingbird
 extension ManagementAPI {
     /// §4.6: `POST instances/{instanceId}/raiseEvent/{eventName}`; checks in DF's order.
     func raiseEvent(_ id: String, name: String, _ call: inout APICall) async throws -> Response {
+        // Refused before anything is read: an entity, or a name the engine reserves (the client's rule).
         do {
             try ExternalEvent.validate(to: id, name: name)
         } catch let error as DurableTaskError {
-            throw ManagementAPIError(.badRequest, .badRequest, error.message)
+            throw ManagementAPIError.badRequest(error.message)
         }
         guard let metadata = try await client.getInstance(id) else { throw ManagementAPIError.noInstance(id) }
         guard metadata.runtimeStatus.isLive else {
@@ -23,8 +24,7 @@ extension ManagementAPI {
         guard let value = try await call.jsonBody() else {
             throw ManagementAPIError.invalidJSON("the body is empty; send JSON (null for no data)")
         }
-        let event = HistoryEvent(timestamp: Date(), kind: .eventRaised(name: name, input: value.serialized))
-        try await client.store.sendMessage(OrchestrationMessage(instanceId: id, event: event))
+        try await client.raiseEvent(id, name: name, rawInput: value.serialized)
         return APIResponses.empty(.accepted)
     }
 
