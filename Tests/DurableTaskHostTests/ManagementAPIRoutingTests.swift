@@ -139,8 +139,8 @@ struct ManagementAPIRoutingTests {
 }
 
 /// The in-memory store, except that reading one instance fails with an unexpected error.
-final class FaultyStore: OrchestrationStore {
-    let inner = InMemoryOrchestrationStore()
+final class FaultyStore: ForwardingStore {
+    let inner: any OrchestrationStore = InMemoryOrchestrationStore()
     let failing: String
     init(failing: String) { self.failing = failing }
 
@@ -150,31 +150,4 @@ final class FaultyStore: OrchestrationStore {
         if instanceId == failing { throw Fault() }
         return try await inner.getInstance(instanceId)
     }
-
-    func createTaskHub() async throws { try await inner.createTaskHub() }
-    func deleteTaskHub() async throws { try await inner.deleteTaskHub() }
-    func createInstance(_ request: CreateInstanceRequest) async throws -> CreateInstanceResult { try await inner.createInstance(request) }
-    func sendMessage(_ message: OrchestrationMessage) async throws { try await inner.sendMessage(message) }
-    func lockNextOrchestrationWorkItem(timeout: Duration) async throws -> OrchestrationWorkItem? {
-        try await inner.lockNextOrchestrationWorkItem(timeout: timeout)
-    }
-    func readHistory(instanceId: String) async throws -> [HistoryEvent] { try await inner.readHistory(instanceId: instanceId) }
-    func completeOrchestrationWorkItem(_ item: OrchestrationWorkItem, result: OrchestrationTurnResult) async throws {
-        try await inner.completeOrchestrationWorkItem(item, result: result)
-    }
-    func abandonOrchestrationWorkItem(_ item: OrchestrationWorkItem) async throws { try await inner.abandonOrchestrationWorkItem(item) }
-    func lockNextActivityWorkItem(timeout: Duration) async throws -> ActivityWorkItem? { try await inner.lockNextActivityWorkItem(timeout: timeout) }
-    func completeActivityWorkItem(_ item: ActivityWorkItem, result: HistoryEvent) async throws {
-        try await inner.completeActivityWorkItem(item, result: result)
-    }
-    func abandonActivityWorkItem(_ item: ActivityWorkItem) async throws { try await inner.abandonActivityWorkItem(item) }
-    func renewActivityWorkItemLease(_ item: ActivityWorkItem) async throws { try await inner.renewActivityWorkItemLease(item) }
-    func waitForInstance(_ instanceId: String, condition: InstanceWaitCondition, timeout: Duration) async throws -> OrchestrationMetadata? {
-        try await inner.waitForInstance(instanceId, condition: condition, timeout: timeout)
-    }
-    func queryInstances(_ query: InstanceQuery) async throws -> InstanceQueryResult { try await inner.queryInstances(query) }
-    func purgeInstance(_ instanceId: String) async throws -> Bool { try await inner.purgeInstance(instanceId) }
-    func purgeInstances(_ filter: PurgeInstancesFilter) async throws -> Int { try await inner.purgeInstances(filter) }
-    func rewindInstance(_ message: OrchestrationMessage) async throws { try await inner.rewindInstance(message) }
-    func runMaintenance() async throws { try await inner.runMaintenance() }
 }
