@@ -59,6 +59,9 @@ public final class DurableTaskWorker: Service {
     private let metrics: WorkerMetrics
     /// Where work the registry lacks goes (remote SDK workers); `nil` runs everything in process.
     private let remote: (any RemoteWorkDispatcher)?
+    /// Whether leasing works, per loop kind: each logs a store outage once, not once per attempt.
+    private let orchestrationLeasing: OutageMonitor
+    private let activityLeasing: OutageMonitor
 
     /// Creates a worker.
     /// - Parameters:
@@ -80,6 +83,12 @@ public final class DurableTaskWorker: Service {
         self.cache = RunnerCache(capacity: configuration.runnerCacheCapacity)
         self.entityProcessor = EntityTurnProcessor(registry: registry, logger: logger)
         self.entityCache = EntitySnapshotCache(capacity: configuration.runnerCacheCapacity)
+        self.orchestrationLeasing = OutageMonitor(
+            down: "leasing orchestration work failed: store unavailable; retrying with backoff",
+            up: "leasing orchestration work: store available again", logger: logger)
+        self.activityLeasing = OutageMonitor(
+            down: "leasing activity work failed: store unavailable; retrying with backoff",
+            up: "leasing activity work: store available again", logger: logger)
     }
 
     /// Runs the dispatch loops until graceful shutdown or cancellation.
@@ -108,7 +117,7 @@ public final class DurableTaskWorker: Service {
                 outer.cancelAll()
             }
         } onGracefulShutdown: {
-            self.stopping.store(true, ordering: .relaxed)
+            self.stop()
         }
         cache.removeAll()
         entityCache.removeAll()
@@ -118,35 +127,42 @@ public final class DurableTaskWorker: Service {
     /// Asks the loops to stop after their current work (same as a graceful shutdown).
     public func stop() {
         stopping.store(true, ordering: .relaxed)
+        orchestrationLeasing.interrupt()
+        activityLeasing.interrupt()
     }
 
     private var shouldStop: Bool { stopping.load(ordering: .relaxed) || Task.isCancelled }
 
-    /// Leases work until shutdown and runs each item. Lease failures (store down) are logged
-    /// and retried after a short pause; the lease call itself blocks until work arrives.
+    /// Leases work until shutdown and runs each item; the lease call itself blocks until work
+    /// arrives. While leasing fails (store down) the loop backs off (100 ms doubling to 5 s, with
+    /// jitter), and `leasing` logs the outage once for all loops of the kind.
     private func dispatchLoop<Item: Sendable>(
-        _ what: String, lease: () async throws -> Item?, run: (Item) async -> Void
+        _ leasing: OutageMonitor, lease: () async throws -> Item?, run: (Item) async -> Void
     ) async {
+        var backoff = RetryBackoff()
         while !shouldStop {
+            let started = ContinuousClock.now
             do {
-                guard let item = try await lease() else { continue }
-                await run(item)
+                let item = try await lease()
+                leasing.succeeded(startedAt: started)
+                backoff.reset()
+                if let item { await run(item) }
             } catch {
                 if shouldStop { break }
-                logger.error("leasing \(what) work failed", metadata: [LogKeys.error: "\(error)"])
-                try? await Task.sleep(for: .milliseconds(100))
+                leasing.failed(error, startedAt: started)
+                await leasing.pause(backoff.next())
             }
         }
     }
 
     private func orchestrationLoop() async {
-        await dispatchLoop("orchestration", lease: {
+        await dispatchLoop(orchestrationLeasing, lease: {
             try await store.lockNextOrchestrationWorkItem(timeout: configuration.lockWaitTimeout)
         }, run: runTurn)
     }
 
     private func activityLoop() async {
-        await dispatchLoop("activity", lease: {
+        await dispatchLoop(activityLeasing, lease: {
             try await store.lockNextActivityWorkItem(timeout: configuration.lockWaitTimeout)
         }, run: runActivity)
     }
