@@ -16,6 +16,9 @@ final class ConnectionWorker {
     private var inFlight = InFlightRequests()
     /// Scratch buffer for requests picked up while replies are awaited.
     private var newcomers: [ConnectionRequest] = []
+    /// Whether giving up on reconnecting was logged as an error since the last connection:
+    /// later give-ups in the same outage are logged at debug level only.
+    private var outageReported = false
 
     init(queue: RequestQueue, configuration: RedisConfiguration, logger: Logger) {
         self.queue = queue
@@ -65,7 +68,7 @@ final class ConnectionWorker {
             inFlight.append(request)
             if appended {
                 switch request {
-                case .single(let command, _):
+                case .single(let command, _), .observed(let command, _, _):
                     appended = context.append(command)
                 case .pipeline(let commands, _):
                     appended = commands.allSatisfy { context.append($0) }
@@ -151,6 +154,7 @@ final class ConnectionWorker {
             let result = connect()
             switch result {
             case .success:
+                outageReported = false
                 logger.info(
                     "redis reconnected",
                     metadata: ["redis.endpoint": "\(configuration.url)", "redis.attempts": "\(attempt)"]
@@ -163,10 +167,11 @@ final class ConnectionWorker {
                 }
                 let elapsed = monotonicNanoseconds() - start
                 if error.code == .authenticationFailed || elapsed + delay > giveUp {
-                    logger.error(
-                        "redis reconnect failed; failing queued requests",
+                    logger.log(
+                        level: outageReported ? .debug : .error, "redis reconnect failed; failing queued requests",
                         metadata: ["redis.endpoint": "\(configuration.url)", "redis.error": "\(error)"]
                     )
+                    outageReported = true
                     let failure = error.code == .authenticationFailed ? error : RedisError(
                         code: .connectionFailed,
                         message: "could not reconnect to \(configuration.url) after \(attempt) attempt(s)",
@@ -200,6 +205,8 @@ final class ConnectionWorker {
     /// Opens the socket and runs the handshake: `AUTH`, `SELECT`, `CLIENT SETNAME`.
     private func connect() -> Result<Void, RedisError> {
         let url = configuration.url
+        // One line per attempt (trace), so a test can count how often an outage makes us try.
+        logger.trace("redis connecting", metadata: ["redis.endpoint": "\(url)"])
         let newContext: HiredisContext
         switch HiredisContext.connect(to: url.endpoint, timeout: configuration.connectTimeout) {
         case .success(let value): newContext = value

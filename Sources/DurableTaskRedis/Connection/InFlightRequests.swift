@@ -36,6 +36,14 @@ struct InFlightRequests {
                 continuation.resume(returning: value)
             }
             advance()
+        case .observed(_, let observer, let continuation):
+            if case .error(let message) = value {
+                continuation.resume(throwing: RedisError.server(message))
+            } else {
+                observer(value)
+                continuation.resume(returning: value)
+            }
+            advance()
         case .pipeline(let commands, let continuation):
             if partial.isEmpty { partial.reserveCapacity(commands.count) }
             partial.append(value)

@@ -76,6 +76,17 @@ public final class RedisConnection: RedisClient {
         }
     }
 
+    /// Sends one command and returns its reply, like ``send(_:)-([String])``, but first hands a
+    /// reply that is not an error to `observer`, on the connection's I/O thread: work that must
+    /// start as soon as the reply is in (waking another task) starts without a hop through the
+    /// caller's task. `observer` must be quick and must not block.
+    func send(_ arguments: [String], observer: @escaping @Sendable (RedisValue) -> Void) async throws -> RedisValue {
+        let command = EncodedCommand(arguments)
+        return try await withUnsafeThrowingContinuation { continuation in
+            queue.enqueue(.observed(command, observer, continuation))
+        }
+    }
+
     /// Sends the commands back to back and returns one reply per command; error
     /// replies are returned in place as ``RedisValue/error(_:)``.
     /// - Throws: ``RedisError`` for connection failures only.
@@ -94,6 +105,12 @@ public final class RedisConnection: RedisClient {
         return try await withUnsafeThrowingContinuation { continuation in
             queue.enqueue(.pipeline(encoded, continuation))
         }
+    }
+
+    /// Starts closing without waiting for the I/O thread: the request in flight fails (a blocked
+    /// `BLPOP` is interrupted) and so does everything queued. ``close()`` also waits.
+    func interrupt() {
+        queue.requestClose()
     }
 
     /// `true` once ``close()`` was called (or the connection otherwise shut down).

@@ -1,55 +1,35 @@
 public import DurableTask
-import DequeModule
 import Foundation
 import Synchronization
 
 extension RedisOrchestrationStore {
-    /// How many activities one XREADGROUP fetches per partition stream; the ones beyond the first
-    /// wait in this store's buffer for its next activity loops.
-    static let activityFetchCount = 4
-
+    /// Takes the next activity: one the store's reader fetched for its waiting loops (see
+    /// ``readActivities()``), or one whose holder's lease expired, when a recovery scan found one
+    /// (or one was abandoned). Waiting costs Redis nothing beyond the reader's blocking read.
     public func lockNextActivityWorkItem(timeout: Duration) async throws -> ActivityWorkItem? {
         let deadline = ContinuousClock.now + timeout
-        let streams = (0..<keys.partitions).map(keys.activities)
         while true {
             try Task.checkCancellation()
-            if let buffered = activityBuffer.withLock({ $0.popFirst() }) { return buffered }
             if let reclaimed = try await reclaimExpiredActivity() { return reclaimed }
-            let remaining = deadline - ContinuousClock.now
-            let wait = min(max(remaining, .milliseconds(1)), configuration.maxBlockingWait)
-            counters.add(.activity)
-            let reply = try await blocking.withConnection { c in
-                try await c.send(["XREADGROUP", "GROUP", "dt", consumer, "COUNT", String(Self.activityFetchCount), "BLOCK", String(wait.milliseconds),
-                                  "STREAMS"] + streams + Array(repeating: ">", count: streams.count))
-            }
-            // Reply: [[stream, [[id, [field, value, ...]]]], ...]: up to `activityFetchCount` entries per stream.
-            // Entries beyond the first wait in a local buffer for the next call.
-            var items: [ActivityWorkItem] = []
-            for s in reply.array ?? [] {
-                guard let pair = s.array, pair.count == 2, let entries = pair[1].array else { continue }
-                for e in entries {
-                    if let item = try activityItem(entry: e, deliveries: 1) { items.append(item) }
-                }
-            }
-            if let first = items.first {
-                if items.count > 1 { activityBuffer.withLock { $0.append(contentsOf: items.dropFirst()) } }
-                return first
-            }
+            readers.ensure(.activities) { await self.readActivities() }
+            if let item = await activityFeed.next(until: deadline) { return item }
             if ContinuousClock.now >= deadline { return nil }
         }
     }
 
-    /// Claims one activity whose holder has not completed or renewed it within the lease.
-    /// Runs at most once per recovery interval per store.
+    /// Claims one activity whose holder has not completed or renewed it within the lease, when
+    /// a recovery scan saw one expire or an activity was abandoned; one loop at a time.
     private func reclaimExpiredActivity() async throws -> ActivityWorkItem? {
-        guard reclaimGate.shouldRun(every: configuration.recoveryInterval) else { return nil }
+        guard reclaimDue.compareExchange(expected: true, desired: false, ordering: .relaxed).exchanged else { return nil }
         for p in 0..<keys.partitions {
             counters.add(.activity)
             let reply = try await command(["XAUTOCLAIM", keys.activities(p), "dt", consumer, String(leaseMillis), "0-0", "COUNT", "1"])
             guard let parts = reply.array, parts.count >= 2, let entries = parts[1].array else { continue }
             for e in entries {
                 if let item = try activityItem(entry: e, deliveries: 2) {
-                    reclaimGate.reset()
+                    // There may be more: let the next waiting loop look too.
+                    reclaimDue.store(true, ordering: .relaxed)
+                    activityFeed.nudge()
                     return item
                 }
             }
@@ -57,7 +37,7 @@ extension RedisOrchestrationStore {
         return nil
     }
 
-    private func activityItem(entry: RedisValue, deliveries: Int) throws -> ActivityWorkItem? {
+    func activityItem(entry: RedisValue, deliveries: Int) throws -> ActivityWorkItem? {
         guard let pair = entry.array, pair.count == 2, let entryId = pair[0].string, let flat = pair[1].stringArray else {
             return nil
         }
@@ -79,8 +59,7 @@ extension RedisOrchestrationStore {
     public func completeActivityWorkItem(_ item: ActivityWorkItem, result: HistoryEvent) async throws {
         // The script leased the instance to us: hand its turn to this store's next lock call.
         if let leased = try await completeActivity(item, result: result, callerRunsTurn: false) {
-            handoff.withLock { $0.append(.leased(leased)) }
-            handoffSignal.notifyAll()
+            orchestrationFeed.put([.leased(leased)])
         }
     }
 
@@ -114,29 +93,12 @@ extension RedisOrchestrationStore {
             "XCLAIM", keys.activities(keys.partition(of: item.request.instanceId)), "dt", consumer, "0", item.lockToken,
             "IDLE", String(leaseMillis * 10), "JUSTID",
         ])
-        reclaimGate.reset()
+        reclaimDue.store(true, ordering: .relaxed)
+        activityFeed.nudge()
     }
 
     public func renewActivityWorkItemLease(_ item: ActivityWorkItem) async throws {
         let id = item.request.instanceId
         try await run(LuaScripts.renewActivity, .activity, instance: id, [item.lockToken, consumer, String(leaseMillis)])
     }
-}
-
-/// Lets a periodic task run at most once per interval without a timer loop.
-final class PeriodicGate: Sendable {
-    private let last = Mutex<ContinuousClock.Instant?>(nil)
-
-    init() {}
-
-    func shouldRun(every interval: Duration) -> Bool {
-        last.withLock { l in
-            let now = ContinuousClock.now
-            if let previous = l, now - previous < interval { return false }
-            l = now
-            return true
-        }
-    }
-
-    func reset() { last.withLock { $0 = nil } }
 }

@@ -10,8 +10,13 @@ extension RedisOrchestrationStore {
     /// the next due time. Redis wakes blocked clients' timeouts only on its 100 ms tick, so the
     /// precise wait happens here, and a timer fires within a few milliseconds of its due time.
     /// Recovery (expired leases, instances popped by a worker that died before locking them,
-    /// outbox entries a worker could not deliver) runs once per ``Configuration/recoveryInterval``.
-    /// Every worker runs this; the scripts make the work idempotent.
+    /// outbox entries a worker could not deliver, activities whose lease expired) runs when the
+    /// last scan saw something come due, and otherwise once per ``Configuration/recoveryInterval``
+    /// (never less often than once per lease timeout); see ``recoveryScan()``. An idle hub costs
+    /// one scan per period and one blocking read per ``Configuration/maxBlockingWait``.
+    /// While Redis is unreachable both back off (100 ms doubling to 5 s, with jitter) and the
+    /// store logs the outage once. Every worker runs this; the scripts make the work idempotent.
+    /// When it ends (the worker stopped), the store's blocking readers stop too.
     public func runMaintenance() async throws {
         let wake = WakeSignal()
         await withTaskGroup(of: Void.self) { group in
@@ -20,47 +25,64 @@ extension RedisOrchestrationStore {
             await group.next()
             group.cancelAll()
         }
+        readers.stopAll()
     }
 
     /// Blocks on the timer wake lists and signals `wake` whenever a timer is added.
     private func watchTimerWakeups(_ wake: WakeSignal) async {
         let wakeKeys = (0..<keys.partitions).map(keys.timerWake)
+        var backoff = RetryBackoff()
         while !Task.isCancelled {
+            let started = ContinuousClock.now
             do {
                 counters.add(.maintenance)
                 let reply = try await blocking.withConnection { c in
                     try await c.send(["BLPOP"] + wakeKeys + [configuration.maxBlockingWait.redisSeconds])
                 }
+                health.succeeded(startedAt: started)
+                backoff.reset()
                 if !reply.isNull { wake.notifyAll() }
             } catch {
                 if Task.isCancelled { break }
-                try? await Task.sleep(for: .milliseconds(200))
+                health.failed(error, startedAt: started)
+                await health.pause(backoff.next())
             }
         }
     }
 
     private func timerAndRecoveryLoop(_ wake: WakeSignal) async {
-        var lastRecovery = ContinuousClock.now - configuration.recoveryInterval
+        var backoff = RetryBackoff()
+        var nextScan = ContinuousClock.now
+        var nextTimer: ContinuousClock.Instant?
+        var timersChanged = true
         while !Task.isCancelled {
+            let seen = wake.version
+            let started = ContinuousClock.now
             do {
-                let seen = wake.version
-                let nextDue = try await fireDueTimers()
-                if ContinuousClock.now - lastRecovery >= configuration.recoveryInterval {
-                    try await recover()
-                    lastRecovery = ContinuousClock.now
+                if timersChanged || nextTimer.map({ $0 <= .now }) == true {
+                    nextTimer = try await fireDueTimers().map(Self.instant)
+                    timersChanged = false
                 }
-                var until = lastRecovery + configuration.recoveryInterval
-                if let nextDue {
-                    let untilDue = DurableTime.delay(seconds: nextDue.timeIntervalSinceNow)
-                    until = min(until, ContinuousClock.now + untilDue)
+                if ContinuousClock.now >= nextScan {
+                    let plan = try await recoveryScan()
+                    nextScan = plan.nextScan
+                    if let timer = plan.nextTimer.map(Self.instant) { nextTimer = min(nextTimer ?? timer, timer) }
                 }
-                await wake.wait(after: seen, until: until)
+                health.succeeded(startedAt: started)
+                backoff.reset()
+                await wake.wait(after: seen, until: min(nextScan, nextTimer ?? nextScan))
+                if wake.version != seen { timersChanged = true }
             } catch {
                 if Task.isCancelled { break }
-                logger.error("maintenance loop failed; retrying", metadata: ["error": "\(error)"])
-                try? await Task.sleep(for: .milliseconds(200))
+                health.failed(error, startedAt: started)
+                await health.pause(backoff.next())
             }
         }
+    }
+
+    /// The local instant of a wall-clock time.
+    private static func instant(_ date: Date) -> ContinuousClock.Instant {
+        .now + DurableTime.delay(seconds: date.timeIntervalSinceNow)
     }
 
     /// Delivers every due timer; returns the next due time, if any.
@@ -85,29 +107,5 @@ extension RedisOrchestrationStore {
         let heads = try await commands((0..<keys.partitions).map { ["ZRANGE", keys.timers($0), "0", "0", "WITHSCORES"] })
         let due = heads.compactMap { $0.stringArray?.last.flatMap { $0 }.flatMap(Double.init) }.min()
         return due.map { Date(timeIntervalSince1970: $0 / 1000) }
-    }
-
-    /// Requeues expired leases and stale ready entries, and redelivers stale outbox entries.
-    public func recover() async throws {
-        for p in 0..<keys.partitions {
-            counters.add(.maintenance)
-            _ = try await pool.eval(
-                LuaScripts.recoverPartition, keys: [keys.ready(p), keys.queued(p), keys.leases(p)],
-                arguments: [String(leaseMillis), "100"])
-            let cutoff = Int64(Date().timeIntervalSince1970 * 1000) - leaseMillis
-            counters.add(.maintenance)
-            let reply = try await command(["XRANGE", keys.outbox(p), "-", "\(cutoff)", "COUNT", "100"])
-            var entries: [(partition: Int, entryId: String, message: OrchestrationMessage)] = []
-            for e in reply.array ?? [] {
-                guard let pair = e.array, pair.count == 2, let entryId = pair[0].string, let f = pair[1].stringArray,
-                    let index = f.firstIndex(of: "m"), index + 1 < f.count, let json = f[index + 1]
-                else { continue }
-                entries.append((p, entryId, try RedisCodec.decode(OrchestrationMessage.self, json)))
-            }
-            if !entries.isEmpty {
-                logger.notice("redelivering outbox entries of a worker that did not deliver them", metadata: ["count": "\(entries.count)"])
-                try await route(entries)
-            }
-        }
     }
 }

@@ -1,43 +1,24 @@
 public import DurableTask
-import DequeModule
 import Foundation
 import Synchronization
 
 extension RedisOrchestrationStore {
+    /// Takes the next instance with work: one a commit popped or a completion leased for this
+    /// store, or one the store's reader pops from the ready lists for its waiting loops (see
+    /// ``readReadyInstances()``). Waiting costs Redis nothing beyond that one blocking read.
     public func lockNextOrchestrationWorkItem(timeout: Duration) async throws -> OrchestrationWorkItem? {
         let deadline = ContinuousClock.now + timeout
-        // Ready lists, then this store's wake lists (a token: an activity completion leased us a turn).
-        let readyKeys = (0..<keys.partitions).map(keys.ready)
-        let wakeKeys = (0..<keys.partitions).map { keys.consumerWake($0, consumer) }
         while true {
             try Task.checkCancellation()
-            // An instance the last commit popped for us: lock it without waiting.
-            while let next = handoff.withLock({ $0.popFirst() }) {
+            readers.ensure(.orchestrations) { await self.readReadyInstances() }
+            if let next = await orchestrationFeed.next(until: deadline) {
                 switch next {
                 case .leased(let item): return item
                 case .ready(let id): if let item = try await lock(id) { return item }
                 }
+            } else if ContinuousClock.now >= deadline {
+                return nil
             }
-            let remaining = deadline - ContinuousClock.now
-            let wait = min(max(remaining, .milliseconds(1)), configuration.maxBlockingWait)
-            counters.add(.orchestration)
-            let reply = try await blocking.withConnection { c in
-                try await c.send(["BLPOP"] + readyKeys + wakeKeys + [wait.redisSeconds])
-            }
-            if let pair = reply.array, pair.count == 2, let key = pair[0].string, let id = pair[1].string {
-                if wakeKeys.contains(key) {
-                    // The script that leased us a turn woke us, possibly before its reply reached
-                    // this process and the turn entered the handoff: wait for that (bounded).
-                    let seen = handoffSignal.version
-                    if handoff.withLock({ $0.isEmpty }) {
-                        await handoffSignal.wait(after: seen, until: .now + .milliseconds(20))
-                    }
-                    continue
-                }
-                if let item = try await lock(id) { return item }
-                continue
-            }
-            if ContinuousClock.now >= deadline { return nil }
         }
     }
 
@@ -106,7 +87,7 @@ extension RedisOrchestrationStore {
         let reply = try await run(LuaScripts.completeOrchestration, .orchestration, instance: id, args)
         let parts = reply.stringArray ?? []
         if let next = parts.first ?? nil {
-            handoff.withLock { $0.append(.ready(next)) }
+            orchestrationFeed.put([.ready(next)])
         }
         return parts.dropFirst().compactMap { $0 }
     }
@@ -136,8 +117,7 @@ extension RedisOrchestrationStore {
             guard let token, case .success(let reply) = result, reply.array != nil,
                 let leased = try workItem(id: entry.message.instanceId, token: token, reply: reply)
             else { continue }
-            handoff.withLock { $0.append(.leased(leased)) }
-            handoffSignal.notifyAll()
+            orchestrationFeed.put([.leased(leased)])
         }
         var rejections: [OrchestrationMessage] = []
         for (entry, result) in zip(entries, results) {

@@ -1,5 +1,4 @@
 public import DurableTask
-import DequeModule
 import Foundation
 public import Logging
 import Synchronization
@@ -7,9 +6,12 @@ import Synchronization
 /// The task hub on Redis: streams, hashes and Lua scripts (see `lua/README.md`).
 ///
 /// Each atomic step (create, deliver, lock, commit a turn, complete an activity, purge) is one
-/// EVALSHA of a script in `lua/`. Work is pushed: idle workers block in `BLPOP`/`XREADGROUP BLOCK`
-/// and wake as soon as work arrives. Durable timers sit in sorted sets; a timer loop sleeps in
-/// `BLPOP` on a wake list with a timeout equal to the next due time.
+/// EVALSHA of a script in `lua/`. Work is pushed: one reader per kind of work blocks in `BLPOP`
+/// (ready instances) or `XREADGROUP BLOCK` (activities) for all of the store's waiting loops and
+/// wakes as soon as work arrives. Durable timers sit in sorted sets; a timer loop sleeps locally
+/// until the next due time and is woken by a `BLPOP` on the timer wake lists. An idle store sends
+/// about one command per second or less (see ``Configuration/recoveryInterval`` and
+/// ``Configuration/maxBlockingWait``).
 public final class RedisOrchestrationStore: OrchestrationStore {
     /// Store settings.
     public struct Configuration: Sendable {
@@ -21,21 +23,28 @@ public final class RedisOrchestrationStore: OrchestrationStore {
         public var leaseTimeout: Duration
         /// The most messages one orchestration work item carries.
         public var maxMessagesPerWorkItem: Int
-        /// How often the maintenance loop requeues expired leases and redelivers stale outbox entries.
+        /// The longest time between two recovery scans, which requeue expired leases, redeliver
+        /// stale outbox entries and find expired activities (default 30 s). A scan also runs as
+        /// soon as something the last scan saw comes due, and the store never waits longer than
+        /// the lease timeout between scans, so work a dead worker held is recovered within about
+        /// 50 ms of its lease's expiry. An idle hub costs `1 + 3 × partitions` commands per scan.
         public var recoveryInterval: Duration
-        /// The longest single blocking read (bounds shutdown latency of blocked calls).
+        /// The longest single blocking read (default 30 s). An idle store has three: one for
+        /// ready instances, one for activities and one for timer wake-ups, each renewed this
+        /// often; work that arrives ends them at once, and closing the store or cancelling the
+        /// waiting task interrupts them.
         public var maxBlockingWait: Duration
 
         /// Creates a configuration.
         public init(
             taskHub: String = "default", partitions: Int = 4, leaseTimeout: Duration = .seconds(30),
-            maxMessagesPerWorkItem: Int = 500, recoveryInterval: Duration? = nil, maxBlockingWait: Duration = .seconds(1)
+            maxMessagesPerWorkItem: Int = 500, recoveryInterval: Duration? = nil, maxBlockingWait: Duration = .seconds(30)
         ) {
             self.taskHub = taskHub
             self.partitions = max(1, partitions)
             self.leaseTimeout = leaseTimeout
             self.maxMessagesPerWorkItem = maxMessagesPerWorkItem
-            self.recoveryInterval = recoveryInterval ?? min(.seconds(1), leaseTimeout / 2)
+            self.recoveryInterval = recoveryInterval ?? .seconds(30)
             self.maxBlockingWait = maxBlockingWait
         }
     }
@@ -52,13 +61,19 @@ public final class RedisOrchestrationStore: OrchestrationStore {
     let historyReadCount = Atomic<Int>(0)
     /// Full history reads so far (a worker replaying an instance it does not have cached).
     public var historyReads: Int { historyReadCount.load(ordering: .relaxed) }
-    let reclaimGate = PeriodicGate()
-    /// Work this store's own scripts took for it: instance IDs popped from `ready` by a commit (to
-    /// lock next without a blocking read) and instances leased by an activity completion.
-    let handoff = Mutex<Deque<Handoff>>([])
-
-    /// Signals appends to `handoff`.
-    let handoffSignal = WakeSignal()
+    /// Set when a recovery scan saw an activity's lease expire (or one was abandoned): the next
+    /// activity loop to look claims it.
+    let reclaimDue = Atomic<Bool>(false)
+    /// Work for the orchestration loops: instance IDs popped from `ready` (by the reader, or by a
+    /// commit, to lock next without a blocking read) and instances leased by an activity
+    /// completion or a routed message.
+    let orchestrationFeed = WorkFeed<Handoff>()
+    /// Activities the reader fetched for the activity loops.
+    let activityFeed = WorkFeed<ActivityWorkItem>()
+    /// The blocking readers that fill the feeds.
+    let readers = ReaderTasks()
+    /// Whether Redis answers: logs an outage once, and wakes loops that back off when it ends.
+    let health: OutageMonitor
 
     enum Handoff: Sendable {
         case ready(String)
@@ -67,8 +82,6 @@ public final class RedisOrchestrationStore: OrchestrationStore {
     /// Lease tokens of turns handed to an activity loop by its activity's completion; their commits
     /// pop no next instance.
     let inlineTurns = Mutex<Set<String>>([])
-    /// Activities fetched by one XREADGROUP beyond the one returned.
-    let activityBuffer = Mutex<Deque<ActivityWorkItem>>([])
 
     /// Connects to Redis and creates a store. Call ``close()`` when done.
     public static func connect(
@@ -86,32 +99,25 @@ public final class RedisOrchestrationStore: OrchestrationStore {
         self.pool = pool
         self.configuration = configuration
         self.keys = TaskHubKeys(hub: configuration.taskHub, partitions: configuration.partitions)
-        self.blocking = BlockingConnections(pool: pool)
+        self.blocking = BlockingConnections(pool: pool, readTimeout: configuration.maxBlockingWait + .seconds(10))
         self.logger = logger
+        self.health = OutageMonitor(down: "Redis unavailable; retrying with backoff", up: "Redis available again", logger: logger)
         self.consumer = "w-" + RandomIdentifier.uuidString().prefix(8).lowercased()
     }
 
     /// Closes every connection.
     public func close() async {
+        readers.stopAll(closing: true)
         // Instances popped for this store but never locked go back to their ready lists now,
         // rather than waiting for lease-timeout recovery.
-        let leftovers = handoff.withLock { h -> [Handoff] in
-            let all = Array(h)
-            h.removeAll()
-            return all
-        }
-        for leftover in leftovers {
+        for leftover in orchestrationFeed.drain() {
             switch leftover {
             case .ready(let id): _ = try? await command(["RPUSH", keys.ready(keys.partition(of: id)), id])
             case .leased(let item): try? await abandonOrchestrationWorkItem(item)
             }
         }
         // Activities fetched ahead but never run go back too, for the next worker's recovery pass.
-        let prefetched = activityBuffer.withLock { b -> [ActivityWorkItem] in
-            defer { b.removeAll() }
-            return Array(b)
-        }
-        for item in prefetched { try? await abandonActivityWorkItem(item) }
+        for item in activityFeed.drain() { try? await abandonActivityWorkItem(item) }
         await blocking.closeAll()
         await pool.close()
     }
@@ -121,16 +127,34 @@ public final class RedisOrchestrationStore: OrchestrationStore {
     /// Sends one command; a connection failure becomes ``DurableTaskError/Code/storeFailure``,
     /// as the storage contract says.
     func command(_ arguments: [String]) async throws -> RedisValue {
-        do { return try await pool.send(arguments) } catch let error as RedisError {
+        let started = ContinuousClock.now
+        do {
+            let reply = try await pool.send(arguments)
+            health.succeeded(startedAt: started)
+            return reply
+        } catch let error as RedisError {
+            noteFailure(error, startedAt: started)
             throw DurableTaskError(.storeFailure, "Redis: \(error.message)", underlying: error)
         }
     }
 
     /// Sends commands in one pipeline; failures as in ``command(_:)``.
     func commands(_ commands: [[String]]) async throws -> [RedisValue] {
-        do { return try await pool.pipeline(commands) } catch let error as RedisError {
+        let started = ContinuousClock.now
+        do {
+            let replies = try await pool.pipeline(commands)
+            health.succeeded(startedAt: started)
+            return replies
+        } catch let error as RedisError {
+            noteFailure(error, startedAt: started)
             throw DurableTaskError(.storeFailure, "Redis: \(error.message)", underlying: error)
         }
+    }
+
+    /// Notes a connection failure as an outage (logged once), unless it is an error reply or
+    /// the store is closing.
+    private func noteFailure(_ error: RedisError, startedAt started: ContinuousClock.Instant) {
+        if error.code != .serverError, error.code != .connectionClosed { health.failed(error, startedAt: started) }
     }
 
     /// Runs an instance script (counted under `category`), translating `DT_*` errors into ``DurableTaskError``s.
@@ -140,9 +164,13 @@ public final class RedisOrchestrationStore: OrchestrationStore {
         extraKeys: [String] = [], _ arguments: [String]
     ) async throws -> RedisValue {
         counters.add(category)
+        let started = ContinuousClock.now
         do {
-            return try await pool.eval(script, keys: keys.instanceKeys(id, name: name) + extraKeys, arguments: arguments)
+            let reply = try await pool.eval(script, keys: keys.instanceKeys(id, name: name) + extraKeys, arguments: arguments)
+            health.succeeded(startedAt: started)
+            return reply
         } catch let error as RedisError {
+            noteFailure(error, startedAt: started)
             throw Self.translate(error, instance: id)
         }
     }
