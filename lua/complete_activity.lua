@@ -1,10 +1,8 @@
 -- complete_activity.lua: apply an activity result exactly once.
--- KEYS: the instance layout of lib.lua, plus KEYS[24]: the completing worker's wake list in this
---       partition (`wake:<consumer>`), which gets a token when the instance is leased to it.
+-- KEYS: the instance layout of lib.lua.
 -- ARGV: 1 instance ID, 2 stream entry ID, 3 consumer name, 4 lease duration ms, 5 result event JSON,
 --       6 execution ID that scheduled the activity, 7 orchestration lease token ('' = do not lease),
---       8 orchestration lease duration ms, 9 max messages, 10 '1' when the caller runs the leased
---       turn itself (no wake-up token)
+--       8 orchestration lease duration ms, 9 max messages
 -- Returns: 0 dropped (the instance moved on to another execution or finished), 1 applied, or, when
 --          the instance was not leased and a token was given, the instance leased to the caller:
 --          { execution ID, history length, message count, message JSON... } (as lock_orchestration).
@@ -26,12 +24,4 @@ if ARGV[7] == '' or isLeased(now) then
   return 1
 end
 -- Lease the instance to the caller at once: its turn can run without a pop and a lock.
-local out = leaseInstance(id, ARGV[7], tonumber(ARGV[8]), tonumber(ARGV[9]), now)
--- Wake one of the caller's blocked orchestration loops to take the leased turn, unless the
--- caller runs it itself.
-if ARGV[10] ~= '1' then
-  redis.call('RPUSH', KEYS[24], '1')
-  redis.call('LTRIM', KEYS[24], -64, -1)
-  redis.call('PEXPIRE', KEYS[24], 60000)
-end
-return out
+return leaseInstance(id, ARGV[7], tonumber(ARGV[8]), tonumber(ARGV[9]), now)

@@ -6,8 +6,8 @@
 --       3 event JSON, 4 target execution ID ('' = current), 5 message ID (route) or timer member (timer),
 --       6 kind: 'start' for ExecutionStarted, else 'other'.
 --       For 'start': 7 execution ID, 8 name, 9 input, 10 version, 11 parent ID, 12 created ms
---       Route mode may add 13 lease token, 14 lease ms, 15 max messages (7-12 padded for other kinds)
---       and KEYS[24], the routing worker's wake list: an idle target is then leased to that worker.
+--       Route mode may add 13 lease token, 14 lease ms, 15 max messages (7-12 padded for other kinds):
+--       an idle target is then leased to the routing worker.
 -- Entities: a message to a missing or finished entity ID ('@name@key') creates it as Pending first
 --   (KEYS[13] is then the entity name's index).
 -- Returns: 1 delivered, the target's work item when leased (as lock_orchestration), 0 dropped (missing, finished, other execution, duplicate),
@@ -54,11 +54,7 @@ local token = ARGV[13]
 if mode == 'route' and kind ~= 'start' and token and token ~= '' and not isLeased(now) then
   -- Lease the target to the routing worker at once: its turn runs without a pop and a lock.
   redis.call('ZREM', KEYS[K_QUEUED], id)
-  local out = leaseInstance(id, token, tonumber(ARGV[14]), tonumber(ARGV[15]), now)
-  redis.call('RPUSH', KEYS[24], '1')
-  redis.call('LTRIM', KEYS[24], -64, -1)
-  redis.call('PEXPIRE', KEYS[24], 60000)
-  return out
+  return leaseInstance(id, token, tonumber(ARGV[14]), tonumber(ARGV[15]), now)
 end
 makeReady(id, now)
 return 1

@@ -246,12 +246,10 @@ enum LuaScripts {
         end
 
         -- complete_activity.lua: apply an activity result exactly once.
-        -- KEYS: the instance layout of lib.lua, plus KEYS[24]: the completing worker's wake list in this
-        --       partition (`wake:<consumer>`), which gets a token when the instance is leased to it.
+        -- KEYS: the instance layout of lib.lua.
         -- ARGV: 1 instance ID, 2 stream entry ID, 3 consumer name, 4 lease duration ms, 5 result event JSON,
         --       6 execution ID that scheduled the activity, 7 orchestration lease token ('' = do not lease),
-        --       8 orchestration lease duration ms, 9 max messages, 10 '1' when the caller runs the leased
-        --       turn itself (no wake-up token)
+        --       8 orchestration lease duration ms, 9 max messages
         -- Returns: 0 dropped (the instance moved on to another execution or finished), 1 applied, or, when
         --          the instance was not leased and a token was given, the instance leased to the caller:
         --          { execution ID, history length, message count, message JSON... } (as lock_orchestration).
@@ -273,15 +271,7 @@ enum LuaScripts {
           return 1
         end
         -- Lease the instance to the caller at once: its turn can run without a pop and a lock.
-        local out = leaseInstance(id, ARGV[7], tonumber(ARGV[8]), tonumber(ARGV[9]), now)
-        -- Wake one of the caller's blocked orchestration loops to take the leased turn, unless the
-        -- caller runs it itself.
-        if ARGV[10] ~= '1' then
-          redis.call('RPUSH', KEYS[24], '1')
-          redis.call('LTRIM', KEYS[24], -64, -1)
-          redis.call('PEXPIRE', KEYS[24], 60000)
-        end
-        return out
+        return leaseInstance(id, ARGV[7], tonumber(ARGV[8]), tonumber(ARGV[9]), now)
         """#
     )
     /// `lua/complete_orchestration.lua`.
@@ -760,8 +750,8 @@ enum LuaScripts {
         --       3 event JSON, 4 target execution ID ('' = current), 5 message ID (route) or timer member (timer),
         --       6 kind: 'start' for ExecutionStarted, else 'other'.
         --       For 'start': 7 execution ID, 8 name, 9 input, 10 version, 11 parent ID, 12 created ms
-        --       Route mode may add 13 lease token, 14 lease ms, 15 max messages (7-12 padded for other kinds)
-        --       and KEYS[24], the routing worker's wake list: an idle target is then leased to that worker.
+        --       Route mode may add 13 lease token, 14 lease ms, 15 max messages (7-12 padded for other kinds):
+        --       an idle target is then leased to the routing worker.
         -- Entities: a message to a missing or finished entity ID ('@name@key') creates it as Pending first
         --   (KEYS[13] is then the entity name's index).
         -- Returns: 1 delivered, the target's work item when leased (as lock_orchestration), 0 dropped (missing, finished, other execution, duplicate),
@@ -808,11 +798,7 @@ enum LuaScripts {
         if mode == 'route' and kind ~= 'start' and token and token ~= '' and not isLeased(now) then
           -- Lease the target to the routing worker at once: its turn runs without a pop and a lock.
           redis.call('ZREM', KEYS[K_QUEUED], id)
-          local out = leaseInstance(id, token, tonumber(ARGV[14]), tonumber(ARGV[15]), now)
-          redis.call('RPUSH', KEYS[24], '1')
-          redis.call('LTRIM', KEYS[24], -64, -1)
-          redis.call('PEXPIRE', KEYS[24], 60000)
-          return out
+          return leaseInstance(id, token, tonumber(ARGV[14]), tonumber(ARGV[15]), now)
         end
         makeReady(id, now)
         return 1

@@ -58,7 +58,7 @@ extension RedisOrchestrationStore {
 
     public func completeActivityWorkItem(_ item: ActivityWorkItem, result: HistoryEvent) async throws {
         // The script leased the instance to us: hand its turn to this store's next lock call.
-        if let leased = try await completeActivity(item, result: result, callerRunsTurn: false) {
+        if let leased = try await completeActivity(item, result: result) {
             orchestrationFeed.put([.leased(leased)])
         }
     }
@@ -66,21 +66,20 @@ extension RedisOrchestrationStore {
     public func completeActivityWorkItemLeasingTurn(_ item: ActivityWorkItem, result: HistoryEvent) async throws
         -> OrchestrationWorkItem?
     {
-        let next = try await completeActivity(item, result: result, callerRunsTurn: true)
+        let next = try await completeActivity(item, result: result)
         if let next { inlineTurns.withLock { _ = $0.insert(next.lockToken) } }
         return next
     }
 
     /// Runs complete_activity.lua; returns the instance's next turn if the script leased it to this store.
-    private func completeActivity(_ item: ActivityWorkItem, result: HistoryEvent, callerRunsTurn: Bool) async throws
+    private func completeActivity(_ item: ActivityWorkItem, result: HistoryEvent) async throws
         -> OrchestrationWorkItem?
     {
         let id = item.request.instanceId
         let token = RandomIdentifier.uuidString()
-        let wake = keys.consumerWake(keys.partition(of: id), consumer)
-        let reply = try await run(LuaScripts.completeActivity, .activity, instance: id, extraKeys: [wake], [
+        let reply = try await run(LuaScripts.completeActivity, .activity, instance: id, [
             id, item.lockToken, consumer, String(leaseMillis), try RedisCodec.encode(result), item.request.executionId,
-            token, String(leaseMillis), String(configuration.maxMessagesPerWorkItem), callerRunsTurn ? "1" : "0",
+            token, String(leaseMillis), String(configuration.maxMessagesPerWorkItem),
         ])
         guard reply.array != nil else { return nil }
         return try workItem(id: id, token: token, reply: reply)

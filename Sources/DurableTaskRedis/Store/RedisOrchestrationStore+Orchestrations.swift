@@ -99,18 +99,17 @@ extension RedisOrchestrationStore {
         guard !entries.isEmpty else { return }
         // One pipelined round trip delivers every entry (each call is its own atomic script).
         var tokens: [String?] = []
-        let calls = try entries.map { entry -> (instance: String, name: String?, arguments: [String], extraKeys: [String]) in
+        let calls = try entries.map { entry -> (instance: String, name: String?, arguments: [String]) in
             var arguments = try deliverArguments(entry.message, mode: "route", token: "\(entry.partition)-\(entry.entryId)")
             guard leaseTargets, !isStart(entry.message) else {
                 tokens.append(nil)
-                return (entry.message.instanceId, startName(entry.message), arguments, [])
+                return (entry.message.instanceId, startName(entry.message), arguments)
             }
             let token = RandomIdentifier.uuidString()
             tokens.append(token)
             arguments += Array(repeating: "", count: max(0, 12 - arguments.count))
             arguments += [token, String(leaseMillis), String(configuration.maxMessagesPerWorkItem)]
-            let wake = keys.consumerWake(keys.partition(of: entry.message.instanceId), consumer)
-            return (entry.message.instanceId, startName(entry.message), arguments, [wake])
+            return (entry.message.instanceId, startName(entry.message), arguments)
         }
         let results = try await runPipelined(LuaScripts.deliverMessage, .orchestration, calls)
         for ((entry, token), result) in zip(zip(entries, tokens), results) {

@@ -40,8 +40,6 @@ struct TaskHubKeys: Sendable {
     func idIndex(_ p: Int) -> String { prefix(p) + "idx:id" }
     func nameIndex(_ p: Int, _ name: String) -> String { prefix(p) + "idx:n:" + name }
     func statusIndex(_ p: Int, _ status: String) -> String { prefix(p) + "idx:s:" + status }
-    /// A worker's wake list in a partition: a token means "this store leased you a turn".
-    func consumerWake(_ p: Int, _ consumer: String) -> String { prefix(p) + "wake:" + consumer }
     func instance(_ id: String) -> String { prefix(partition(of: id)) + "i:" + id }
     func history(_ id: String) -> String { prefix(partition(of: id)) + "h:" + id }
     func waiters(_ id: String) -> String { prefix(partition(of: id)) + "w:" + id }
