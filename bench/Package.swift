@@ -16,6 +16,7 @@ let package = Package(
                 .product(name: "DurableTask", package: "durable-swift"),
                 .product(name: "DurableTaskRedis", package: "durable-swift"),
                 .product(name: "DurableTaskRedisTestSupport", package: "durable-swift"),
+                .product(name: "DurableTaskTesting", package: "durable-swift"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         )

@@ -73,7 +73,8 @@ struct RedisInvariantTests {
                 try await Task.sleep(for: .seconds(1))
                 let after = try await Self.info(raw, "stats", "total_commands_processed")
                 let idleCommands = after - before - 1
-                // Blocking reads time out once per second per loop; recovery runs once per second.
+                // One blocking read per kind of work, renewed every second here (maxBlockingWait);
+                // RedisIdleTests checks the defaults' bound.
                 #expect(idleCommands < 40, "an idle worker sent \(idleCommands) commands in one second")
                 // Wake-up: an event raised to a waiting instance completes it within milliseconds
                 // (a poller would take up to its interval, one second here). Best of three.
