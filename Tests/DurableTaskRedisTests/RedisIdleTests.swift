@@ -145,17 +145,10 @@ struct RedisIdleTests {
             let store = RedisOrchestrationStore(pool: pool, configuration: .init(taskHub: "outage", partitions: 2), logger: storeLogger)
             try await store.createTaskHub()
             defer { Task { await store.close() } }
-            let worker = DurableTaskWorker(
-                store: store, registry: TestOrchestrations.registry(probe: TestProbe()), logger: recorder.logger("worker", level: .info))
-            let client = DurableTaskClient(store: store)
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                group.addTask { try await worker.run() }
-                defer {
-                    worker.stop()
-                    group.cancelAll()
-                }
-                let warm = try await client.scheduleNewOrchestration(named: "Hello", input: "before")
-                #expect(try await client.waitForInstanceCompletion(warm, timeout: .seconds(10)).runtimeStatus == .completed)
+            let workerLogger = recorder.logger("worker", level: .info)
+            try await TestHost.run(store: store, configuration: DurableTaskWorker.Configuration(), logger: workerLogger) { host in
+                let client = host.client
+                #expect(try await host.runToCompletion("Hello", input: "before").runtimeStatus == .completed)
                 // The AOF is written every second: let it hold the task hub before the kill.
                 try await Task.sleep(for: .milliseconds(1_500))
 

@@ -1,4 +1,5 @@
 @testable import DurableTask
+import DurableTaskTesting
 import Foundation
 import Logging
 import Synchronization
@@ -67,24 +68,14 @@ struct AbandonTests {
     }
 
     @Test func replayIsSilentInTheReplaySafeLogger() {
-        let lines = Flag()
-        struct Capture: LogHandler {
-            let lines: Flag
-            var metadata: Logger.Metadata = [:]
-            var logLevel: Logger.Level = .trace
-            subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-                get { metadata[key] }
-                set { metadata[key] = newValue }
-            }
-            func log(event: LogEvent) { lines.add("\(event.message)") }
-        }
+        let recorder = LogRecorder()
         let function: OrchestratorFunction = { ctx, _ in
             ctx.logger.info("before")
             let _: String = try await ctx.callActivity(named: "A")
             ctx.logger.info("after")
             return nil
         }
-        let logger = Logger(label: "capture") { _ in Capture(lines: lines) }
+        let logger = recorder.logger("capture")
         var driver = RunnerDriver(["O": function])
         let first = OrchestrationRunner(instanceId: "i", logger: logger) { _ in function }
         let t1 = first.execute(past: [], newEvents: [driver.start("O")], now: Date())
@@ -95,6 +86,6 @@ struct AbandonTests {
         let t2 = second.execute(
             past: driver.history, newEvents: [driver.event(.taskCompleted(taskScheduledId: 0, result: "\"x\""))], now: Date())
         #expect(t2.runtimeStatus == .completed)
-        #expect(lines.all == ["before", "after"])
+        #expect(recorder.lines().map(\.message) == ["before", "after"])
     }
 }

@@ -36,19 +36,12 @@ struct StoreOutageTests {
         let store = FlakyStore()
         let recorder = LogRecorder()
         let loops = 8
-        let worker = DurableTaskWorker(
-            store: store, registry: TestOrchestrations.registry(probe: TestProbe()),
+        try await TestHost.run(
+            store: store,
             configuration: .init(orchestrationConcurrency: loops / 2, activityConcurrency: loops / 2, lockWaitTimeout: .milliseconds(50)),
-            logger: recorder.logger("worker", level: .info))
-        let client = DurableTaskClient(store: store)
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await worker.run() }
-            defer {
-                worker.stop()
-                group.cancelAll()
-            }
-            let warm = try await client.scheduleNewOrchestration(named: "Hello", input: "before")
-            #expect(try await client.waitForInstanceCompletion(warm, timeout: .seconds(10)).runtimeStatus == .completed)
+            logger: recorder.logger("worker", level: .info)
+        ) { host in
+            #expect(try await host.runToCompletion("Hello", input: "before").runtimeStatus == .completed)
 
             let mark = recorder.count
             store.down.store(true, ordering: .relaxed)
@@ -59,8 +52,7 @@ struct StoreOutageTests {
             let outageLines = recorder.lines(since: mark, atLeast: .warning)
             store.down.store(false, ordering: .relaxed)
 
-            let id = try await client.scheduleNewOrchestration(named: "Hello", input: "after")
-            let done = try await client.waitForInstanceCompletion(id, timeout: .seconds(20))
+            let done = try await host.runToCompletion("Hello", input: "after")
             #expect(try done.output(as: String.self) == "Hello after!")
 
             // One line per loop kind when the store went down, whatever the number of loops and attempts.

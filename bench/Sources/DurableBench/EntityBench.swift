@@ -50,12 +50,7 @@ enum EntityBench {
         let queuedTrips = workerStore.roundTrips.value(.orchestration)
         let applyStart = Date()
         let worker = DurableTaskWorker(store: workerStore, registry: registry, configuration: .init(orchestrationConcurrency: 4), logger: logger)
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await worker.run() }
-            defer {
-                worker.stop()
-                group.cancelAll()
-            }
+        try await whileRunning(worker) {
             let applied = try await waitForValue(signals, Counter.id("queued"), client)
             let trips = workerStore.roundTrips.value(.orchestration) - queuedTrips
             rows.append(["signals applied to one entity, queued first (batches of ≤ 500)",

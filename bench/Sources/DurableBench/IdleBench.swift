@@ -45,12 +45,7 @@ enum IdleBench {
         let raw = try await RedisConnection.connect(configuration: try RedisConfiguration(url: url), logger: quiet)
 
         var rows: [[String]] = []
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await worker.run() }
-            defer {
-                worker.stop()
-                group.cancelAll()
-            }
+        try await whileRunning(worker) {
             _ = try await client.waitForInstanceCompletion(
                 try await client.scheduleNewOrchestration(RedisBench.Hello.self, input: "warm"), timeout: .seconds(10))
             try await Task.sleep(for: .seconds(1))

@@ -66,12 +66,7 @@ enum RedisBench {
         let client = DurableTaskClient(store: clientStore)
 
         var rows: [[String]] = []
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await worker.run() }
-            defer {
-                worker.stop()
-                group.cancelAll()
-            }
+        try await whileRunning(worker) {
             if CommandLine.arguments.contains("--trace") {
                 for i in 0..<5 {
                     let t0 = Date()
