@@ -91,7 +91,7 @@ struct RedisIdleTests {
             let after = ContinuousClock.now - leasedAt
             #expect(recovered.instanceId == id)
             #expect(after >= lease - .milliseconds(100), "requeued \(after) after the lease was taken, before it expired")
-            #expect(after <= lease + .milliseconds(400), "requeued \(after) after the lease was taken (lease \(lease))")
+            #expect(after <= lease + .milliseconds(750), "requeued \(after) after the lease was taken (lease \(lease))")
             await #expect(throws: DurableTaskError.self, "the dead worker's late commit must be refused") {
                 try await dying.completeOrchestrationWorkItem(
                     item, result: OrchestrationTurnResult(historyToAppend: [], status: .completed, output: "\"late\""))
@@ -126,7 +126,7 @@ struct RedisIdleTests {
             let after = ContinuousClock.now - takenAt
             #expect(reclaimed.request.instanceId == id && reclaimed.request.taskId == activity.request.taskId)
             #expect(after >= lease - .milliseconds(100), "reclaimed \(after) after it was taken, before its lease expired")
-            #expect(after <= lease + .milliseconds(400), "reclaimed \(after) after it was taken (lease \(lease))")
+            #expect(after <= lease + .milliseconds(750), "reclaimed \(after) after it was taken (lease \(lease))")
         }
     }
 
@@ -163,13 +163,19 @@ struct RedisIdleTests {
                 let done = try await client.waitForInstanceCompletion(id, timeout: .seconds(20))
                 #expect(try done.output(as: String.self) == "Hello after!")
 
+                // A few lines per kind (one per connection a read or command was on when Redis
+                // died, one per pool connection giving up, one for the store), whatever the number
+                // of loops and attempts.
                 let problems = outageLines.filter { $0.level >= .warning }
-                #expect(problems.count <= 8, "\(problems.count) warnings and errors in a \(outage) outage: \(problems.prefix(12))")
+                #expect(problems.count <= 10, "\(problems.count) warnings and errors in a \(outage) outage: \(problems.prefix(12))")
+                for (message, lines) in Dictionary(grouping: problems, by: \.message) {
+                    #expect(lines.count <= 3, "'\(message)' logged \(lines.count) times in a \(outage) outage")
+                }
                 let attempts = outageLines.filter { $0.message == "redis connecting" }.count
                 #expect(attempts <= 60, "\(attempts) connection attempts in a \(outage) outage")
-                let down = outageLines.filter { $0.message.contains("unavailable") }
+                let down = outageLines.filter { $0.label == "store" && $0.message.contains("unavailable") }
                 #expect(down.count == 1, "expected one line saying Redis is unavailable: \(down)")
-                let back = recorder.lines(since: mark).filter { $0.message.contains("available again") }
+                let back = recorder.lines(since: mark).filter { $0.label == "store" && $0.message.contains("available again") }
                 #expect(back.count == 1, "expected one line saying Redis is available again: \(back)")
             }
         }
