@@ -162,12 +162,16 @@ final class FaultyStore: OrchestrationStore {
     func completeOrchestrationWorkItem(_ item: OrchestrationWorkItem, result: OrchestrationTurnResult) async throws {
         try await inner.completeOrchestrationWorkItem(item, result: result)
     }
-    func abandonOrchestrationWorkItem(_ item: OrchestrationWorkItem) async throws { try await inner.abandonOrchestrationWorkItem(item) }
+    func abandonOrchestrationWorkItem(_ item: OrchestrationWorkItem, reason: AbandonReason) async throws {
+        try await inner.abandonOrchestrationWorkItem(item, reason: reason)
+    }
     func lockNextActivityWorkItem(timeout: Duration) async throws -> ActivityWorkItem? { try await inner.lockNextActivityWorkItem(timeout: timeout) }
     func completeActivityWorkItem(_ item: ActivityWorkItem, result: HistoryEvent) async throws {
         try await inner.completeActivityWorkItem(item, result: result)
     }
-    func abandonActivityWorkItem(_ item: ActivityWorkItem) async throws { try await inner.abandonActivityWorkItem(item) }
+    func abandonActivityWorkItem(_ item: ActivityWorkItem, reason: AbandonReason) async throws {
+        try await inner.abandonActivityWorkItem(item, reason: reason)
+    }
     func renewActivityWorkItemLease(_ item: ActivityWorkItem) async throws { try await inner.renewActivityWorkItemLease(item) }
     func waitForInstance(_ instanceId: String, condition: InstanceWaitCondition, timeout: Duration) async throws -> OrchestrationMetadata? {
         try await inner.waitForInstance(instanceId, condition: condition, timeout: timeout)

@@ -103,7 +103,7 @@ public final class RedisOrchestrationStore: OrchestrationStore {
         for leftover in leftovers {
             switch leftover {
             case .ready(let id): _ = try? await command(["RPUSH", keys.ready(keys.partition(of: id)), id])
-            case .leased(let item): try? await abandonOrchestrationWorkItem(item)
+            case .leased(let item): try? await abandonOrchestrationWorkItem(item, reason: .notRun)
             }
         }
         // Activities fetched ahead but never run go back too, for the next worker's recovery pass.
@@ -111,7 +111,7 @@ public final class RedisOrchestrationStore: OrchestrationStore {
             defer { b.removeAll() }
             return Array(b)
         }
-        for item in prefetched { try? await abandonActivityWorkItem(item) }
+        for item in prefetched { try? await abandonActivityWorkItem(item, reason: .notRun) }
         await blocking.closeAll()
         await pool.close()
     }
