@@ -83,7 +83,7 @@ extension DurableTaskWorker {
         _ = entityCache.take(item.instanceId)
         let output = try await entityProcessor.process(item, cached: nil, loadHistory: {
             try await store.readHistory(instanceId: item.instanceId)
-        }, operations: operations)
+        }, refusedLocks: try await EntityLockCheck.refusedLocks(in: item, store: store), operations: operations)
         try await store.completeOrchestrationWorkItem(item, result: output.result)
         entityCache.put(item.instanceId, output.snapshot)
     }

@@ -268,9 +268,10 @@ public final class DurableTaskWorker: Service {
             }
             return
         }
-        let output = try await entityProcessor.process(item, cached: entityCache.take(item.instanceId)) {
+        let refused = try await EntityLockCheck.refusedLocks(in: item, store: store)
+        let output = try await entityProcessor.process(item, cached: entityCache.take(item.instanceId), loadHistory: {
             try await store.readHistory(instanceId: item.instanceId)
-        }
+        }, refusedLocks: refused)
         entityCache.put(item.instanceId, output.snapshot)
         do {
             try await store.completeOrchestrationWorkItem(item, result: output.result)

@@ -19,16 +19,19 @@ struct RemoteEntityBatch: Sendable {
     private let item: OrchestrationWorkItem
     private let history: [HistoryEvent]
     private let processor: EntityTurnProcessor
+    /// The batch's lock requests that no live orchestration made; both passes drop them.
+    private let refusedLocks: Set<String>
     /// The commit when the batch runs no operation (only locks and releases).
     let withoutOperations: OrchestrationTurnResult?
 
     /// Records the operations of the batch.
-    init(item: OrchestrationWorkItem, history: [HistoryEvent], logger: Logger) async throws {
+    init(item: OrchestrationWorkItem, history: [HistoryEvent], refusedLocks: Set<String>, logger: Logger) async throws {
+        self.refusedLocks = refusedLocks
         self.item = item
         self.history = history
         processor = EntityTurnProcessor(registry: TaskRegistry(), logger: logger)
         let recorded = Mutex<(ops: [(String, String?)], state: String?)>(([], nil))
-        let first = try await processor.process(item, cached: nil, loadHistory: { history }, operations: { context in
+        let first = try await processor.process(item, cached: nil, loadHistory: { history }, refusedLocks: refusedLocks, operations: { context in
             recorded.withLock {
                 if $0.ops.isEmpty { $0.state = context.state }
                 $0.ops.append((context.operationName, context.rawInput))
@@ -68,7 +71,7 @@ struct RemoteEntityBatch: Sendable {
         let finalState: String? = answer.hasEntityState ? answer.entityState.value : nil
         let results = answer.results
         let next = Mutex(0)
-        let output = try await processor.process(item, cached: nil, loadHistory: { history }, operations: { context in
+        let output = try await processor.process(item, cached: nil, loadHistory: { history }, refusedLocks: refusedLocks, operations: { context in
             let index = next.withLock { n in
                 defer { n += 1 }
                 return n

@@ -106,6 +106,8 @@ struct EntityMessageTranslation {
             e.criticalSectionID = request.requestId ?? ""
             e.targetInstanceID = .init(target)
             out.entityUnlockSent = e
+        case .breakLock:
+            return HistoryTranslation.proto(event)  // operators send it, orchestrations never do
         }
         return out
     }

@@ -91,6 +91,7 @@ public struct ManagementAPI: Sendable {
         case .signalEntity(let name, let key, let operation): try await signalEntity(name: name, key: key, operation: operation, &call)
         case .getEntity(let name, let key): try await getEntity(name: name, key: key)
         case .listEntities(let name): try await listEntities(name: name, call)
+        case .breakEntityLock(let name, let key): try await breakEntityLock(name: name, key: key, call)
         }
     }
 
