@@ -86,7 +86,8 @@ public struct DurableHost: Sendable {
             configuration: .init(
                 taskHub: configuration.taskHub, systemKey: configuration.systemKey, maxBodySize: configuration.maxBodySize,
                 orchestratorNames: Set(registry.orchestratorNames), entityNames: Set(registry.entityNames),
-                host: configuration.httpHost, port: configuration.httpPort),
+                host: configuration.httpHost, port: configuration.httpPort, idleTimeout: configuration.httpIdleTimeout,
+                maxConnections: configuration.httpMaxConnections),
             logger: logger)
         let application = try api.makeApplication { port in
             var metadata: Logger.Metadata = [
@@ -140,4 +141,5 @@ public struct DurableHost: Sendable {
         }
         return store
     }
+
 }

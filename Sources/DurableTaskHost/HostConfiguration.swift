@@ -27,6 +27,12 @@ public struct HostConfiguration: Sendable {
     public var systemKey: String?
     /// The largest request body the management API accepts, in bytes.
     public var maxBodySize: Int
+    /// How long an HTTP connection may sit idle before the management API's server closes it;
+    /// `nil` never closes one. Default 75 s (``ManagementAPI/Configuration/idleTimeout``).
+    public var httpIdleTimeout: Duration?
+    /// The most HTTP connections the management API holds at once; one beyond it is answered
+    /// `503 too_many_connections` and closed. `nil`: no limit. Default 1024.
+    public var httpMaxConnections: Int?
     /// The durable HTTP activity's settings, including where it may send requests (the SSRF
     /// guard; nowhere by default).
     public var http: DurableHTTPConfiguration
@@ -42,8 +48,12 @@ public struct HostConfiguration: Sendable {
         redisURL: String? = nil, dataDirectory: String = ".durable", taskHub: String = "default", partitions: Int = 4,
         leaseTimeout: Duration = .seconds(30), orchestrationConcurrency: Int = 8, activityConcurrency: Int = 32,
         httpHost: String = "127.0.0.1", httpPort: Int = 7071, systemKey: String? = nil, maxBodySize: Int = 1 << 20,
-        http: DurableHTTPConfiguration = DurableHTTPConfiguration(), grpcPort: Int = 4001, grpcHost: String = "localhost"
+        http: DurableHTTPConfiguration = DurableHTTPConfiguration(), grpcPort: Int = 4001, grpcHost: String = "localhost",
+        httpIdleTimeout: Duration? = ManagementAPI.Configuration.defaultIdleTimeout,
+        httpMaxConnections: Int? = ManagementAPI.Configuration.defaultMaxConnections
     ) {
+        self.httpIdleTimeout = httpIdleTimeout
+        self.httpMaxConnections = httpMaxConnections
         self.grpcPort = grpcPort
         self.grpcHost = grpcHost
         self.redisURL = redisURL
@@ -79,6 +89,12 @@ public struct HostConfiguration: Sendable {
         }
         if !(0...65535).contains(httpPort) { try fail("invalid HTTP port \(httpPort) (--port)") }
         if maxBodySize < 1 { try fail("the body size limit must be positive (--max-body-size)") }
+        if let httpIdleTimeout, httpIdleTimeout < .milliseconds(1) {
+            try fail("the idle timeout must be at least 1 ms; 0 turns it off (--idle-timeout)")
+        }
+        if let httpMaxConnections, httpMaxConnections < 1 {
+            try fail("the connection limit must be at least 1; 0 turns it off (--max-connections)")
+        }
         if let key = systemKey, key.isEmpty { try fail("the system key must not be empty (--system-key)") }
         if !(0...65535).contains(grpcPort) { try fail("invalid gRPC port \(grpcPort) (--grpc-port)") }
         if grpcPort != 0, grpcHost != "localhost", !ManagementAPI.Configuration.isLoopback(grpcHost), systemKey == nil {

@@ -46,6 +46,12 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Largest accepted request body in bytes. Env DURABLE_MAX_BODY_SIZE. Default: 1048576")
     var maxBodySize: Int?
 
+    @Option(help: "Seconds an idle HTTP connection stays open before the server closes it; 0 never closes one. Env DURABLE_IDLE_TIMEOUT. Default: 75")
+    var idleTimeout: Double?
+
+    @Option(help: "Most HTTP connections held at once; one more is answered 503 and closed; 0 means no limit. Env DURABLE_MAX_CONNECTIONS. Default: 1024")
+    var maxConnections: Int?
+
     @Option(help: "Lease timeout in seconds: how soon a dead worker's work moves on. Env DURABLE_LEASE_TIMEOUT. Default: 30")
     var leaseTimeout: Double?
 
@@ -103,7 +109,13 @@ struct Serve: AsyncParsableCommand {
         configuration.grpcPort = try number(grpcPort, "DURABLE_GRPC_PORT", "grpc-port") ?? configuration.grpcPort
         configuration.grpcHost = value(grpcHost, "DURABLE_GRPC_HOST") ?? configuration.grpcHost
         if let seconds = try number(leaseTimeout, "DURABLE_LEASE_TIMEOUT", "lease-timeout") {
-            configuration.leaseTimeout = .milliseconds(Int64(seconds * 1000))
+            configuration.leaseTimeout = try duration(seconds, "lease-timeout")
+        }
+        if let seconds = try number(idleTimeout, "DURABLE_IDLE_TIMEOUT", "idle-timeout") {
+            configuration.httpIdleTimeout = seconds == 0 ? nil : try duration(seconds, "idle-timeout")
+        }
+        if let limit = try number(maxConnections, "DURABLE_MAX_CONNECTIONS", "max-connections") {
+            configuration.httpMaxConnections = limit == 0 ? nil : limit
         }
         if let allow = value(httpAllow, "DURABLE_HTTP_ALLOW") {
             do {
@@ -122,5 +134,14 @@ struct Serve: AsyncParsableCommand {
         var registry = TaskRegistry()
         ExampleCatalog.register(into: &registry)
         return DurableHost(configuration: configuration, registry: registry, logger: logger)
+    }
+
+    /// Seconds as a duration, refusing what is not a finite, non-negative number of at most a year
+    /// (`Int64(seconds * 1000)` would trap on infinity or NaN).
+    private func duration(_ seconds: Double, _ option: String) throws -> Duration {
+        guard seconds.isFinite, (0...31_536_000).contains(seconds) else {
+            throw HostError(.invalidConfiguration, "--\(option) must be a number of seconds between 0 and 31536000, not \(seconds)")
+        }
+        return .milliseconds(Int64(seconds * 1000))
     }
 }

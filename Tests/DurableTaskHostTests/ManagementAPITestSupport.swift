@@ -189,13 +189,34 @@ func withAPIServer<R: Sendable>(
 func expectError(
     _ response: APIResponse, _ status: Int, _ code: String, sourceLocation: SourceLocation = #_sourceLocation
 ) throws {
-    #expect(response.status == status, "status \(response.status), body \(response.text)", sourceLocation: sourceLocation)
-    #expect(response.header("Content-Type") == "application/json; charset=utf-8", sourceLocation: sourceLocation)
-    let object = try response.object(sourceLocation: sourceLocation)
-    #expect(object["error"] as? String == code, "body \(response.text)", sourceLocation: sourceLocation)
+    try expectErrorAnswer(
+        status: response.status, contentType: response.header("Content-Type"), body: response.body, status, code,
+        sourceLocation: sourceLocation)
+}
+
+/// ``expectError(_:_:_:sourceLocation:)`` for a response read from a raw connection.
+func expectError(
+    _ response: RawHTTPResponse, _ status: Int, _ code: String, sourceLocation: SourceLocation = #_sourceLocation
+) throws {
+    try expectErrorAnswer(
+        status: response.status, contentType: response.header("Content-Type"), body: response.body, status, code,
+        sourceLocation: sourceLocation)
+}
+
+/// Checks an answer's status, JSON content type and `{"error": code, "message": text}` body.
+private func expectErrorAnswer(
+    status actual: Int, contentType: String?, body: [UInt8], _ status: Int, _ code: String, sourceLocation: SourceLocation
+) throws {
+    let text = String(decoding: body, as: UTF8.self)
+    #expect(actual == status, "status \(actual), body \(text)", sourceLocation: sourceLocation)
+    #expect(contentType == "application/json; charset=utf-8", sourceLocation: sourceLocation)
+    let object = try #require(
+        try? JSONSerialization.jsonObject(with: Data(body)) as? [String: Any], "body is not a JSON object: \(text)",
+        sourceLocation: sourceLocation)
+    #expect(object["error"] as? String == code, "body \(text)", sourceLocation: sourceLocation)
     #expect((object["message"] as? String).map { !$0.isEmpty } == true, sourceLocation: sourceLocation)
-    #expect(object.count == 2, "body \(response.text)", sourceLocation: sourceLocation)
-    #expect(!response.text.contains("StackTrace"), sourceLocation: sourceLocation)
+    #expect(object.count == 2, "body \(text)", sourceLocation: sourceLocation)
+    #expect(!text.contains("StackTrace"), sourceLocation: sourceLocation)
 }
 
 /// A JSON string literal of `s`.
