@@ -122,14 +122,14 @@ public struct DurableHost: Sendable {
         let store: RedisOrchestrationStore
         do {
             store = try await RedisOrchestrationStore.connect(
-                url: url,
+                url: try configuration.redisEndpoint(url),
                 configuration: .init(
                     taskHub: configuration.taskHub, partitions: configuration.partitions, leaseTimeout: configuration.leaseTimeout),
                 logger: logger)
         } catch {
             throw HostError(
                 .redisUnreachable,
-                "cannot connect to Redis at \(RedisURL.redacting(url)): \(RedisURL.redacting(HostError.reason(error))); check --redis / DURABLE_REDIS_URL")
+                "cannot connect to Redis at \(RedisURL.redacting(url)): \(redacted(HostError.reason(error))); check --redis / DURABLE_REDIS_URL\(configuration.redisPassword == nil ? "" : " and the Redis password")")
         }
         do {
             try await store.createTaskHub()
@@ -137,9 +137,15 @@ public struct DurableHost: Sendable {
             await store.close()
             throw HostError(
                 .redisUnreachable,
-                "cannot create task hub '\(configuration.taskHub)' in Redis at \(RedisURL.redacting(url)): \(RedisURL.redacting(HostError.reason(error)))")
+                "cannot create task hub '\(configuration.taskHub)' in Redis at \(RedisURL.redacting(url)): \(redacted(HostError.reason(error)))")
         }
         return store
     }
 
+    /// `text` with any Redis URL's password and the separate Redis password hidden.
+    private func redacted(_ text: String) -> String {
+        let text = RedisURL.redacting(text)
+        guard let password = configuration.redisPassword, !password.isEmpty else { return text }
+        return text.replacingOccurrences(of: password, with: "***")
+    }
 }

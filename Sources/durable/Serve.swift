@@ -16,8 +16,11 @@ struct Serve: AsyncParsableCommand {
             The API is served under /runtime/webhooks/durabletask/ (see the README).
             """)
 
-    @Option(help: "Redis URL: redis://[user:pass@]host:port/db or unix:///path. Env DURABLE_REDIS_URL. Default: an embedded redis-server.")
+    @Option(help: "Redis URL: redis://[user:pass@]host:port/db or unix:///path; give the password apart with --redis-password-file. Env DURABLE_REDIS_URL. Default: an embedded redis-server.")
     var redis: String?
+
+    @Option(help: "File holding the Redis password (one line), so it stays off the command line; goes with a --redis URL without a password. Env DURABLE_REDIS_PASSWORD_FILE, or the password itself in DURABLE_REDIS_PASSWORD.")
+    var redisPasswordFile: String?
 
     @Option(help: "Data directory of the embedded redis-server. Env DURABLE_DATA_DIR. Default: .durable")
     var dataDir: String?
@@ -94,6 +97,7 @@ struct Serve: AsyncParsableCommand {
         }
         var configuration = HostConfiguration()
         configuration.redisURL = value(redis, "DURABLE_REDIS_URL")
+        configuration.redisPassword = try redisPassword(file: value(redisPasswordFile, "DURABLE_REDIS_PASSWORD_FILE"), env: env)
         configuration.dataDirectory = value(dataDir, "DURABLE_DATA_DIR") ?? configuration.dataDirectory
         configuration.taskHub = value(taskHub, "DURABLE_TASK_HUB") ?? configuration.taskHub
         configuration.partitions = try number(partitions, "DURABLE_PARTITIONS", "partitions") ?? configuration.partitions
@@ -134,6 +138,17 @@ struct Serve: AsyncParsableCommand {
         var registry = TaskRegistry()
         ExampleCatalog.register(into: &registry)
         return DurableHost(configuration: configuration, registry: registry, logger: logger)
+    }
+
+    /// The Redis password: from the file, else from `DURABLE_REDIS_PASSWORD` (taken as it is; an
+    /// empty value is unset). Both at once is refused, so it is never unclear which one is used.
+    private func redisPassword(file: String?, env: [String: String]) throws -> String? {
+        let fromEnv = env["DURABLE_REDIS_PASSWORD"].flatMap { $0.isEmpty ? nil : $0 }
+        guard let file else { return fromEnv }
+        if fromEnv != nil {
+            throw HostError(.invalidConfiguration, "give the Redis password once: --redis-password-file (or DURABLE_REDIS_PASSWORD_FILE) or DURABLE_REDIS_PASSWORD, not both")
+        }
+        return try SecretFile.read(file, option: "--redis-password-file")
     }
 
     /// Seconds as a duration, refusing what is not a finite, non-negative number of at most a year
