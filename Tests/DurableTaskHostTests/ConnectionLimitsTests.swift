@@ -43,7 +43,8 @@ struct ConnectionLimitsTests {
             // One that waits for the server to speak, and one that sends its request first.
             for sendsFirst in [false, true] {
                 let extra = try await RawHTTPConnection.connect(port: server.port)
-                if sendsFirst { try await extra.send(Self.listRequest) }
+                // The server may have answered and closed before the request is written: that send fails.
+                if sendsFirst { try? await extra.send(Self.listRequest) }
                 let refused = try #require(try await extra.response(), "the connection over the limit got no answer")
                 try expectError(refused, 503, "too_many_connections")
                 #expect(refused.header("Retry-After") == "1")
@@ -58,7 +59,7 @@ struct ConnectionLimitsTests {
             var served = false
             while !served && ContinuousClock.now < deadline {
                 let next = try await RawHTTPConnection.connect(port: server.port)
-                served = try await next.exchange(Self.listRequest)?.status == 200
+                served = (try? await next.exchange(Self.listRequest))??.status == 200
                 await next.close()
                 if !served { try await Task.sleep(for: .milliseconds(50)) }
             }

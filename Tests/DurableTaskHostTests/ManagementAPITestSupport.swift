@@ -185,33 +185,25 @@ func withAPIServer<R: Sendable>(
     }
 }
 
+/// A response whose status, content type and body ``expectError(_:_:_:sourceLocation:)`` checks.
+protocol ReadResponse {
+    var status: Int { get }
+    var body: [UInt8] { get }
+    func header(_ name: String) -> String?
+}
+
+extension APIResponse: ReadResponse {}
+extension RawHTTPResponse: ReadResponse {}
+
 /// Checks §8.2 / row 35: a JSON body `{"error": code, "message": text}` with the JSON content type.
 func expectError(
-    _ response: APIResponse, _ status: Int, _ code: String, sourceLocation: SourceLocation = #_sourceLocation
+    _ response: some ReadResponse, _ status: Int, _ code: String, sourceLocation: SourceLocation = #_sourceLocation
 ) throws {
-    try expectErrorAnswer(
-        status: response.status, contentType: response.header("Content-Type"), body: response.body, status, code,
-        sourceLocation: sourceLocation)
-}
-
-/// ``expectError(_:_:_:sourceLocation:)`` for a response read from a raw connection.
-func expectError(
-    _ response: RawHTTPResponse, _ status: Int, _ code: String, sourceLocation: SourceLocation = #_sourceLocation
-) throws {
-    try expectErrorAnswer(
-        status: response.status, contentType: response.header("Content-Type"), body: response.body, status, code,
-        sourceLocation: sourceLocation)
-}
-
-/// Checks an answer's status, JSON content type and `{"error": code, "message": text}` body.
-private func expectErrorAnswer(
-    status actual: Int, contentType: String?, body: [UInt8], _ status: Int, _ code: String, sourceLocation: SourceLocation
-) throws {
-    let text = String(decoding: body, as: UTF8.self)
-    #expect(actual == status, "status \(actual), body \(text)", sourceLocation: sourceLocation)
-    #expect(contentType == "application/json; charset=utf-8", sourceLocation: sourceLocation)
+    let text = String(decoding: response.body, as: UTF8.self)
+    #expect(response.status == status, "status \(response.status), body \(text)", sourceLocation: sourceLocation)
+    #expect(response.header("Content-Type") == "application/json; charset=utf-8", sourceLocation: sourceLocation)
     let object = try #require(
-        try? JSONSerialization.jsonObject(with: Data(body)) as? [String: Any], "body is not a JSON object: \(text)",
+        try? JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any], "body is not a JSON object: \(text)",
         sourceLocation: sourceLocation)
     #expect(object["error"] as? String == code, "body \(text)", sourceLocation: sourceLocation)
     #expect((object["message"] as? String).map { !$0.isEmpty } == true, sourceLocation: sourceLocation)
