@@ -57,7 +57,10 @@ public struct ManagementAPI: Sendable {
             return try await dispatch(route, &call)
         } catch let error as ManagementAPIError {
             logger.debug("management API request refused", metadata: metadata(request, error))
-            return error.response
+            var response = error.response
+            // After a framing error the rest of the stream means nothing: the server closes it.
+            if error.code == .malformedRequest { response.headers[.connection] = "close" }
+            return response
         } catch let error as DurableTaskError {
             if let answer = Self.translate(error) {
                 logger.debug("management API request refused", metadata: metadata(request, answer))

@@ -75,7 +75,16 @@ public final class RedisOrchestrationStore: OrchestrationStore {
         url: String, configuration: Configuration = Configuration(), poolSize: Int = 4,
         logger: Logger = Logger(label: "durabletask.redis")
     ) async throws -> RedisOrchestrationStore {
-        var redis = try RedisConfiguration(url: url)
+        try await connect(url: try RedisURL(url), configuration: configuration, poolSize: poolSize, logger: logger)
+    }
+
+    /// Connects to Redis at a parsed URL (whose password may come from elsewhere than the text
+    /// of a URL) and creates a store. Call ``close()`` when done.
+    public static func connect(
+        url: RedisURL, configuration: Configuration = Configuration(), poolSize: Int = 4,
+        logger: Logger = Logger(label: "durabletask.redis")
+    ) async throws -> RedisOrchestrationStore {
+        var redis = RedisConfiguration(url: url)
         redis.poolSize = poolSize
         let pool = try await RedisConnectionPool.connect(configuration: redis, logger: logger)
         return RedisOrchestrationStore(pool: pool, configuration: configuration, logger: logger)
