@@ -79,7 +79,7 @@ public struct DurableHost: Sendable {
             store: store, registry: registry,
             configuration: .init(
                 orchestrationConcurrency: configuration.orchestrationConcurrency,
-                activityConcurrency: configuration.activityConcurrency),
+                activityConcurrency: configuration.activityConcurrency, maxDeliveryCount: configuration.maxDeliveryCount),
             logger: logger, remote: sidecar?.dispatcher)
         let api = ManagementAPI(
             client: DurableTaskClient(store: store),

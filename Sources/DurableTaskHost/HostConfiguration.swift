@@ -24,6 +24,10 @@ public struct HostConfiguration: Sendable {
     public var orchestrationConcurrency: Int
     /// Concurrent activities.
     public var activityConcurrency: Int
+    /// The poison limit: deliveries of one turn, entity operation or activity that end without a
+    /// commit (the worker crashed, hung or failed) before it is failed instead of run again.
+    /// 0 turns it off. Default 5 (``DurableTaskWorker/Configuration/maxDeliveryCount``).
+    public var maxDeliveryCount: Int = 5
     /// The management API's bind address. It must be loopback unless ``systemKey`` is set.
     public var httpHost: String
     /// The management API's port (0 picks a free one).

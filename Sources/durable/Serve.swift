@@ -58,6 +58,9 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Lease timeout in seconds: how soon a dead worker's work moves on. Env DURABLE_LEASE_TIMEOUT. Default: 30")
     var leaseTimeout: Double?
 
+    @Option(help: "Poison limit: deliveries of one turn, entity operation or activity that end without a commit (worker crash, hang, failed commit) before it is failed instead of run again; 0 turns it off. Env DURABLE_MAX_DELIVERY_COUNT. Default: 5")
+    var maxDeliveryCount: Int?
+
     @Option(help: "Where durable HTTP calls may go: comma-separated [http://|https://]host[:port|:*], host may be *.suffix; '*' allows all. Env DURABLE_HTTP_ALLOW. Default: nowhere.")
     var httpAllow: String?
 
@@ -117,6 +120,12 @@ struct Serve: AsyncParsableCommand {
         }
         if let seconds = try number(idleTimeout, "DURABLE_IDLE_TIMEOUT", "idle-timeout") {
             configuration.httpIdleTimeout = seconds == 0 ? nil : try duration(seconds, "idle-timeout")
+        }
+        if let limit = try number(maxDeliveryCount, "DURABLE_MAX_DELIVERY_COUNT", "max-delivery-count") {
+            guard limit >= 0 else {
+                throw HostError(.invalidConfiguration, "--max-delivery-count must be 0 (no limit) or more, not \(limit)")
+            }
+            configuration.maxDeliveryCount = limit
         }
         if let limit = try number(maxConnections, "DURABLE_MAX_CONNECTIONS", "max-connections") {
             configuration.httpMaxConnections = limit == 0 ? nil : limit
