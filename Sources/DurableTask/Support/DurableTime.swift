@@ -28,9 +28,13 @@ public enum DurableTime {
         Int64((clamped(date).timeIntervalSince1970 * 1_000_000).rounded())
     }
 
-    /// A delay in seconds as a `Duration`, clamped to zero ... 10,000 years (NaN is zero).
+    /// The longest delay ``delay(seconds:)`` gives: 10,000 years, in seconds. Far beyond
+    /// ``latest`` from any present, and far inside what a `Duration` holds (about 1.7e20 s).
+    public static let maxDelaySeconds: Double = 315_576_000_000
+
+    /// A delay in seconds as a `Duration`, clamped to zero ... ``maxDelaySeconds`` (NaN is zero).
     public static func delay(seconds: Double) -> Duration {
         guard seconds > 0 else { return .zero }
-        return .seconds(min(seconds, 315_576_000_000))
+        return .seconds(min(seconds, maxDelaySeconds))
     }
 }
