@@ -11,11 +11,11 @@ public enum DurableTime {
     /// 9999-12-31T23:59:59Z.
     public static let latest = Date(timeIntervalSince1970: 253_402_300_799)
 
-    /// The date moved into ``earliest``...``latest`` (NaN becomes ``earliest``).
+    /// The date moved into ``earliest``...``latest`` (NaN becomes ``earliest``); a date in the
+    /// range is returned as it is, to the last bit.
     public static func clamped(_ date: Date) -> Date {
-        let seconds = date.timeIntervalSince1970
-        guard !seconds.isNaN else { return earliest }
-        return Date(timeIntervalSince1970: min(max(seconds, earliest.timeIntervalSince1970), latest.timeIntervalSince1970))
+        guard !date.timeIntervalSince1970.isNaN, date >= earliest else { return earliest }
+        return min(date, latest)
     }
 
     /// Whole milliseconds since 1970 of the clamped date.
