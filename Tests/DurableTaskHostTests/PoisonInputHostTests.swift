@@ -3,7 +3,6 @@ import DurableTaskHost
 import DurableTaskRedis
 import DurableTaskRedisTestSupport
 import Foundation
-import Logging
 import Testing
 
 /// Issue 9's poison inputs against a fleet: three `durable serve` processes on one task hub,
@@ -14,16 +13,10 @@ import Testing
 /// a trap, and the others killed the rest.
 @Suite("Poison inputs on three hosts", .serialized, .timeLimit(.minutes(3)))
 struct PoisonInputHostTests {
-    static let quiet: Logger = {
-        var logger = Logger(label: "test")
-        logger.logLevel = .critical
-        return logger
-    }()
-
     @Test func hostileInputsFailTheirInstancesAndEveryHostStaysUp() async throws {
         try await withRedisServer { server in
             let hub = "poison"
-            let store = try await RedisOrchestrationStore.connect(url: server.url, configuration: .init(taskHub: hub), logger: Self.quiet)
+            let store = try await RedisOrchestrationStore.connect(url: server.url, configuration: .init(taskHub: hub), logger: apiQuietLogger)
             defer { Task { await store.close() } }
             try await store.createTaskHub()
             let client = DurableTaskClient(store: store)
