@@ -37,6 +37,7 @@ let package = Package(
         .package(url: "https://github.com/grpc/grpc-swift-nio-transport", from: "2.9.2"),
         .package(url: "https://github.com/grpc/grpc-swift-protobuf", from: "2.4.1"),
         .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
+        .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
     ],
     targets: [
         // Core: history, actions, replay engine, authoring API, client, worker,
@@ -194,6 +195,16 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // Property tests (bounded fuzzing) of what reads untrusted input: history JSON, the management
+        // API's JSON parser, the time codecs, ID validation and the examples' inputs. fuzz/ holds
+        // the libFuzzer targets.
+        .testTarget(
+            name: "DurablePropertyTests",
+            dependencies: [
+                "DurableTask", "DurableTaskTesting", "DurableTaskRedis", "DurableTaskHost", "DurableExamples",
+                .product(name: "PropertyBased", package: "swift-property-based"),
             ]
         ),
         .testTarget(

@@ -37,6 +37,9 @@ final class HostProcess: Sendable {
     /// The PID.
     var pid: Int32 { process.pid }
 
+    /// Whether the process has not exited (nor been killed) yet.
+    var isRunning: Bool { process.isRunning }
+
     /// Waits (bounded) until the child printed a line containing `text`; returns that line.
     @discardableResult
     func waitForLine(containing text: String, timeout: Duration = .seconds(30)) async throws -> String {

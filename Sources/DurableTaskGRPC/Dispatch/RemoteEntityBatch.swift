@@ -100,14 +100,14 @@ struct RemoteEntityBatch: Sendable {
             guard let target = EntityID(instanceId: s.instanceID) else {
                 throw DurableTaskError(.invalidArgument, "'\(s.instanceID)' is not an entity ID (@name@key)")
             }
-            let at: Date? = s.hasScheduledTime ? s.scheduledTime.date : nil
+            let at: Date? = s.hasScheduledTime ? s.scheduledTime.clampedDate : nil
             let request = EntityRequest(kind: .signal, operation: s.name, input: s.hasInput ? s.input.value : nil, scheduledTime: at)
             return try request.message(to: target, at: now, deliverAt: at.flatMap { $0 > now ? $0 : nil })
         case .startNewOrchestration(let o):
             let id = o.instanceID.isEmpty ? RandomIdentifier.compact() : o.instanceID
             let started = ExecutionStartedEvent(
                 name: o.name, instanceId: id, executionId: RandomIdentifier.uuidString(), input: o.hasInput ? o.input.value : nil,
-                version: o.hasVersion ? o.version.value : nil, scheduledStartTime: o.hasScheduledTime ? o.scheduledTime.date : nil)
+                version: o.hasVersion ? o.version.value : nil, scheduledStartTime: o.hasScheduledTime ? o.scheduledTime.clampedDate : nil)
             return OrchestrationMessage(
                 instanceId: id, executionId: started.executionId, event: HistoryEvent(timestamp: now, kind: .executionStarted(started)),
                 deliverAt: started.scheduledStartTime)

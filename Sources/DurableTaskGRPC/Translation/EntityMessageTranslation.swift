@@ -23,7 +23,7 @@ struct EntityMessageTranslation {
             target = e.targetInstanceID.value
             request = EntityRequest(
                 kind: .signal, operation: e.operation, input: e.hasInput ? e.input.value : nil, requestId: e.requestID,
-                parent: instanceId, scheduledTime: e.hasScheduledTime ? e.scheduledTime.date : nil)
+                parent: instanceId, scheduledTime: e.hasScheduledTime ? e.scheduledTime.clampedDate : nil)
         case .entityOperationCalled(let e):
             target = e.targetInstanceID.value
             request = EntityRequest(
