@@ -3,7 +3,7 @@ SWIFT ?= swift
 APT_PACKAGES := redis-server libhiredis-dev pkg-config
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: deps build run test test-swift test-python bench examples clean
+.PHONY: deps build run test test-swift test-python bench examples fuzz clean
 
 ## deps: install the system packages the Redis store and the Python end-to-end tests need, if missing (Debian/Ubuntu).
 deps:
@@ -53,5 +53,24 @@ examples: build
 bench: deps
 	$(SWIFT) run -c release --package-path bench DurableBench all
 
+## fuzz: the libFuzzer targets in fuzz/ (release, address sanitizer), each for FUZZ_TIME seconds
+## (default 30), from the seed corpus in fuzz/corpus. New inputs go to fuzz/.build/corpus; a crash
+## stops the run and is saved in fuzz/.build/artifacts (Swift's own backtracer is off: it would
+## hold the crashing process, and libFuzzer reports the crash itself). See fuzz/README.md.
+FUZZ_TIME ?= 30
+FUZZ_TARGETS ?= FuzzJSONParser FuzzHistoryDecoding FuzzTimeCodec FuzzIdentifiers FuzzExampleInputs
+# lld: gold fails with an internal error linking the sanitized executables.
+FUZZ_BUILD := -c release --package-path fuzz -Xswiftc -sanitize=fuzzer,address -Xswiftc -Xclang-linker -Xswiftc -fuse-ld=lld
+fuzz:
+	$(SWIFT) build $(FUZZ_BUILD)
+	@bin=$$($(SWIFT) build $(FUZZ_BUILD) --show-bin-path); \
+	for t in $(FUZZ_TARGETS); do \
+	  mkdir -p fuzz/.build/corpus/$$t fuzz/.build/artifacts; \
+	  echo "== $$t, $(FUZZ_TIME) s"; \
+	  SWIFT_BACKTRACE=enable=no $$bin/$$t -max_total_time=$(FUZZ_TIME) -print_final_stats=1 -artifact_prefix=fuzz/.build/artifacts/$$t- \
+	    fuzz/.build/corpus/$$t fuzz/corpus/$$t 2>fuzz/.build/$$t.log || { tail -40 fuzz/.build/$$t.log; exit 1; }; \
+	  grep -E '^(stat::number_of_executed_units|Done)' fuzz/.build/$$t.log; \
+	done
+
 clean:
-	rm -rf .build bench/.build
+	rm -rf .build bench/.build fuzz/.build

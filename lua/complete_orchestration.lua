@@ -37,7 +37,7 @@ hl = hl + nh
 i = i + nh
 local function field(v) if v == '\0' then return false end return v end
 local sets = { 'hl', hl, 'ut', ARGV[10] }
-local dels = { 'lt', 'lx', 'lc' }
+local dels = { 'lt', 'lx', 'lc', 'dc' }
 for _, p in ipairs({ { 'out', ARGV[5] }, { 'fd', ARGV[6] }, { 'cs', ARGV[7] } }) do
   if field(p[2]) then sets[#sets + 1] = p[1]; sets[#sets + 1] = p[2] else dels[#dels + 1] = p[1] end
 end

@@ -21,7 +21,7 @@
 -- Instance hash fields: n name, e execution ID, s status, in input, out output, cs custom status,
 -- fd failure details (JSON), ct created ms, ut updated ms, pi parent instance ID, st scheduled start ms,
 -- v version, hl history length, lt lease token, lx lease expiry ms, lc leased message count,
--- w number of waiting clients.
+-- dc deliveries since the last commit (the poison counter), w number of waiting clients.
 
 local K_INST, K_HIST, K_INBOX, K_READY, K_QUEUED, K_LEASES, K_TIMERS, K_TWAKE = 1, 2, 3, 4, 5, 6, 7, 8
 local K_ACT, K_OUTBOX, K_CREATED, K_IDS, K_NAME, K_SEEN, K_WAIT, K_STATUS0 = 9, 10, 11, 12, 13, 14, 15, 16
@@ -94,16 +94,20 @@ local function createRecord(a)
 end
 
 -- Leases the instance to `token` for up to `max` inbox messages and returns the work item
--- { execution ID, history length, message count, message JSON... }, or nil if the inbox is empty.
+-- { execution ID, history length, message count, delivery count, message JSON... }, or nil if the
+-- inbox is empty. Each lease counts a delivery; a commit resets the count. After a delivery that
+-- did not commit, one message at a time isolates a poison message.
 local function leaseInstance(id, token, leaseMs, max, now)
   local n = redis.call('LLEN', KEYS[K_INBOX])
   if n == 0 then return nil end
+  local dc = redis.call('HINCRBY', KEYS[K_INST], 'dc', 1)
+  if dc > 1 then max = 1 end
   if n > max then n = max end
   local expiry = now + leaseMs
   redis.call('HSET', KEYS[K_INST], 'lt', token, 'lx', expiry, 'lc', n)
   redis.call('ZADD', KEYS[K_LEASES], expiry, id)
   local f = redis.call('HMGET', KEYS[K_INST], 'e', 'hl')
-  local out = { f[1] or '', tonumber(f[2] or '0'), n }
+  local out = { f[1] or '', tonumber(f[2] or '0'), n, dc }
   local msgs = redis.call('LRANGE', KEYS[K_INBOX], 0, n - 1)
   for i = 1, #msgs do out[#out + 1] = msgs[i] end
   return out

@@ -2,7 +2,7 @@
 -- KEYS: the instance layout of lib.lua.
 -- ARGV: 1 instance ID, 2 lease token, 3 lease duration ms, 4 max messages
 -- Returns: nil when there is nothing to do (already leased, no messages, gone), else
---          { execution ID, history length, message count, message JSON... }
+--          { execution ID, history length, message count, delivery count, message JSON... }
 local id, token = ARGV[1], ARGV[2]
 local now = nowMs()
 redis.call('ZREM', KEYS[K_QUEUED], id)

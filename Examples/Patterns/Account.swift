@@ -1,7 +1,7 @@
 public import DurableTask
 
-/// Entity `Account`: a balance with `deposit` (int), `withdraw` (int; fails when funds are short)
-/// and `balance` → int.
+/// Entity `Account`: a balance with `deposit` (int; fails if the balance would overflow `Int`),
+/// `withdraw` (int; fails when funds are short) and `balance` → int.
 public struct Account: Entity {
     /// Creates the entity.
     public init() {}
@@ -14,7 +14,7 @@ public struct Account: Entity {
         EntityOperations()
             .on("deposit") { (balance: inout Int, amount: Int, _: EntityContext) in
                 guard amount >= 0 else { throw ApplicationError(type: "InvalidAmount", message: "cannot deposit \(amount)") }
-                balance += amount
+                balance = try CheckedInput.sum(balance, amount, "deposit to balance")
             }
             .on("withdraw") { (balance: inout Int, amount: Int, _: EntityContext) in
                 guard amount >= 0 else { throw ApplicationError(type: "InvalidAmount", message: "cannot withdraw \(amount)") }
@@ -46,19 +46,24 @@ public struct TransferInput: Codable, Sendable, Hashable {
 
 /// Moves money between two ``Account``s inside a critical section that locks both, so no
 /// other operation sees or changes them halfway. Output "transferred" or "insufficient funds".
+/// A negative amount fails with ``InvalidInput``; so does a deposit that would overflow the
+/// receiving balance, and then nothing has moved (it is paid in before it is taken out).
 public struct BankTransfer: Orchestrator {
     /// Creates the orchestrator.
     public init() {}
 
     /// Runs the transfer.
     public func run(context: OrchestrationContext, input: TransferInput) async throws -> String {
+        try CheckedInput.integer(input.amount, named: "amount", in: 0...Int.max)
         let from = Account.id(input.from)
         let to = Account.id(input.to)
         return try await context.lockEntities([from, to]) {
             let balance = try await context.callEntity(from, operation: "balance", returning: Int.self)
             guard balance >= input.amount else { return "insufficient funds" }
-            _ = try await context.callEntity(from, operation: "withdraw", input: input.amount, returning: NoValue.self)
+            // Deposit first: it is the step that can fail (overflow), and then nothing has moved.
+            // The withdrawal cannot fail: the balance was checked under the lock.
             _ = try await context.callEntity(to, operation: "deposit", input: input.amount, returning: NoValue.self)
+            _ = try await context.callEntity(from, operation: "withdraw", input: input.amount, returning: NoValue.self)
             return "transferred"
         }
     }

@@ -2,7 +2,7 @@ public import DurableTask
 
 /// The input of ``BudgetApproval``.
 public struct BudgetApprovalInput: Codable, Sendable, Hashable {
-    /// How long to wait for the `Approval` event; 3600 when absent.
+    /// How long to wait for the `Approval` event, from 0 to 10,000 years in seconds; 3600 when absent.
     public var timeoutSeconds: Double?
 
     /// Creates an input.
@@ -17,7 +17,7 @@ public struct BudgetApproval: Orchestrator {
 
     /// Runs the approval.
     public func run(context: OrchestrationContext, input: BudgetApprovalInput?) async throws -> String {
-        let timeout = input?.timeoutSeconds ?? 3600
+        let timeout = try CheckedInput.seconds(input?.timeoutSeconds ?? 3600, named: "timeoutSeconds")
         try context.setCustomStatus("Waiting for approval")
         do {
             let approved = try await context.waitForExternalEvent("Approval", as: Bool.self, timeout: .seconds(timeout))

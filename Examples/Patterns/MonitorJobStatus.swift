@@ -5,9 +5,9 @@ import Foundation
 public struct MonitorJobInput: Codable, Sendable, Hashable {
     /// The job to watch.
     public var jobId: String
-    /// Seconds between status checks.
+    /// Seconds between status checks: at least 0.001 (timers are stored to the millisecond), at most 10,000 years.
     public var pollingIntervalSeconds: Double
-    /// Seconds after the start at which the monitor gives up.
+    /// Seconds after the start at which the monitor gives up: 0 to 10,000 years.
     public var expirySeconds: Double
     /// The job reports "Completed" from this poll on (1-based); `nil` means only the `JobDone` event completes it.
     public var completeAfterPolls: Int?
@@ -66,11 +66,12 @@ public struct MonitorJobStatus: Orchestrator {
 
     /// Runs the monitor.
     public func run(context: OrchestrationContext, input: MonitorJobInput) async throws -> String {
-        let expiry = context.currentUtcDateTime.addingTimeInterval(input.expirySeconds)
+        let interval = try CheckedInput.seconds(input.pollingIntervalSeconds, named: "pollingIntervalSeconds", atLeast: 0.001)
+        let expiry = context.currentUtcDateTime.addingTimeInterval(try CheckedInput.seconds(input.expirySeconds, named: "expirySeconds"))
         var jobDone = false
         var poll = 0
         while true {
-            poll += 1
+            poll = try CheckedInput.sum(poll, 1, "the poll count")
             try context.setCustomStatus(["poll": poll])
             let status = try await context.callActivity(
                 GetJobStatus.self,
@@ -79,7 +80,7 @@ public struct MonitorJobStatus: Orchestrator {
             if status == "Completed" { return "Completed" }
             let remaining = expiry.timeIntervalSince(context.currentUtcDateTime)
             if remaining <= 0 { return "Expired" }
-            let wait = min(input.pollingIntervalSeconds, remaining)
+            let wait = min(interval, remaining)
             do {
                 _ = try await context.waitForExternalEvent("JobDone", as: NoValue.self, timeout: .seconds(wait))
                 jobDone = true

@@ -79,14 +79,15 @@ public struct DurableHost: Sendable {
             store: store, registry: registry,
             configuration: .init(
                 orchestrationConcurrency: configuration.orchestrationConcurrency,
-                activityConcurrency: configuration.activityConcurrency),
+                activityConcurrency: configuration.activityConcurrency, maxDeliveryCount: configuration.maxDeliveryCount),
             logger: logger, remote: sidecar?.dispatcher)
         let api = ManagementAPI(
             client: DurableTaskClient(store: store),
             configuration: .init(
                 taskHub: configuration.taskHub, systemKey: configuration.systemKey, maxBodySize: configuration.maxBodySize,
                 orchestratorNames: Set(registry.orchestratorNames), entityNames: Set(registry.entityNames),
-                host: configuration.httpHost, port: configuration.httpPort),
+                host: configuration.httpHost, port: configuration.httpPort, idleTimeout: configuration.httpIdleTimeout,
+                maxConnections: configuration.httpMaxConnections),
             logger: logger)
         let application = try api.makeApplication { port in
             var metadata: Logger.Metadata = [
@@ -121,14 +122,14 @@ public struct DurableHost: Sendable {
         let store: RedisOrchestrationStore
         do {
             store = try await RedisOrchestrationStore.connect(
-                url: url,
+                url: try configuration.redisEndpoint(url),
                 configuration: .init(
                     taskHub: configuration.taskHub, partitions: configuration.partitions, leaseTimeout: configuration.leaseTimeout),
                 logger: logger)
         } catch {
             throw HostError(
                 .redisUnreachable,
-                "cannot connect to Redis at \(RedisURL.redacting(url)): \(RedisURL.redacting(HostError.reason(error))); check --redis / DURABLE_REDIS_URL")
+                "cannot connect to Redis at \(RedisURL.redacting(url)): \(redacted(HostError.reason(error))); check --redis / DURABLE_REDIS_URL\(configuration.redisPassword == nil ? "" : " and the Redis password")")
         }
         do {
             try await store.createTaskHub()
@@ -136,8 +137,15 @@ public struct DurableHost: Sendable {
             await store.close()
             throw HostError(
                 .redisUnreachable,
-                "cannot create task hub '\(configuration.taskHub)' in Redis at \(RedisURL.redacting(url)): \(RedisURL.redacting(HostError.reason(error)))")
+                "cannot create task hub '\(configuration.taskHub)' in Redis at \(RedisURL.redacting(url)): \(redacted(HostError.reason(error)))")
         }
         return store
+    }
+
+    /// `text` with any Redis URL's password and the separate Redis password hidden.
+    private func redacted(_ text: String) -> String {
+        let text = RedisURL.redacting(text)
+        guard let password = configuration.redisPassword, !password.isEmpty else { return text }
+        return text.replacingOccurrences(of: password, with: "***")
     }
 }

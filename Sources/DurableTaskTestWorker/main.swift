@@ -1,8 +1,10 @@
 // A worker process for tests that need to kill a worker with SIGKILL.
 // Usage: durable-test-worker <redis-url> <task-hub> <partitions> <lease-ms>
 //        durable-test-worker --ids-without-descriptors
-// It registers the conformance orchestrations plus activity "Hang", which never returns here,
-// prints "ready" once it serves, and runs until killed.
+// It registers the conformance orchestrations plus activity "Hang", which never returns here, and
+// poison work that kills the process (activity "Crash", orchestrations "CrashActivity" and
+// "CrashTurn", entity "crashcounter" operation "crash"); prints "ready" once it serves, and runs
+// until killed.
 import DurableTask
 import DurableTaskRedis
 import DurableTaskTesting
@@ -55,6 +57,26 @@ registry.addActivity(named: "Hang") { _, _ in
     announce("hanging")
     try await Task.sleep(for: .seconds(3600))
     return nil
+}
+// Poison work: each of these kills the worker process, every time it is delivered.
+registry.addActivity(named: "Crash") { _, _ in
+    kill(getpid(), SIGKILL)
+    return nil
+}
+registry.addOrchestrator(named: "CrashActivity") { ctx, _ in
+    let _: NoValue = try await ctx.callActivity(named: "Crash")
+    return nil
+}
+registry.addOrchestrator(named: "CrashTurn") { _, _ in
+    kill(getpid(), SIGKILL)
+    return nil
+}
+// `crashcounter`: TestCounter, except that operation `crash` kills the process.
+if let counter = registry.entity(named: TestCounter.id("x").name) {
+    registry.addEntity(named: "crashcounter") { context in
+        if context.operationName == "crash" { kill(getpid(), SIGKILL) }
+        return try await counter(context)
+    }
 }
 let worker = DurableTaskWorker(
     store: store, registry: registry,

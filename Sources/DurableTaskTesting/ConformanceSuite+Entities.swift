@@ -173,21 +173,22 @@ extension ConformanceSuite {
                 try await withHost(make) { host in
                     let client = host.client
                     let counter = TestCounter.id("orphan")
-                    // A lock request from an orchestration that does not exist, as a crashed host could leave.
-                    let lock = RawLockRequest(kind: "lock", requestId: "r-1", parent: "ghost", lockSet: [counter.instanceId], position: 0)
-                    // Clients cannot raise it (ExternalEvent); the store takes it as a dead host wrote it.
-                    try await client.store.sendMessage(OrchestrationMessage(
-                        instanceId: counter.instanceId,
-                        event: HistoryEvent(timestamp: Date(), kind: .eventRaised(name: "$entity", input: try PayloadCoding.encode(lock)))))
+                    // A live orchestration takes the lock (written straight into the store), then
+                    // ends without releasing it, as a crashed or terminated holder could.
+                    try await client.signalEntity(counter, operation: "add", input: 5)
+                    try await waitUntil("the first add") { try await client.getEntity(counter)?.state != nil }
+                    let holder = try await client.scheduleNewOrchestration(named: "WaitEvent", input: 1)
+                    try await waitUntil("the holder runs") { try await client.getInstance(holder)?.runtimeStatus == .running }
+                    try await forgeLock(on: counter, from: holder, host.store)
+                    try await waitUntil("the lock") { try await client.getEntity(counter)?.lockedBy == holder }
                     try await client.signalEntity(counter, operation: "add", input: 1)
-                    try await waitUntil("locked by the ghost") {
-                        let instance = try await client.getInstance(counter.instanceId)
-                        return instance?.input?.contains("\"lockedBy\":\"ghost\"") == true && instance?.input?.contains("\"queue\":[{") == true
-                    }
+                    try await waitUntil("the signal waits") { try await client.getEntity(counter)?.backlog == 1 }
+                    try await client.terminate(holder, reason: "gone")
+                    _ = try await client.waitForInstanceCompletion(holder, timeout: .seconds(10))
                     let cleaned = try await client.cleanEntityStorage()
                     try requireEqual(cleaned.orphanedLocksReleased, 1)
                     try await waitUntil("the waiting signal ran") {
-                        try await client.getEntity(counter)?.state(as: TestCounter.State.self).value == 1
+                        try await client.getEntity(counter)?.state(as: TestCounter.State.self).value == 6
                     }
                 }
             },
@@ -249,11 +250,6 @@ extension ConformanceSuite {
             },
         ]
     }
-}
-
-/// The wire form of an entity lock request, for simulating a crashed requester.
-struct RawLockRequest: Codable, Sendable {
-    var kind: String, requestId: String, parent: String, lockSet: [String], position: Int
 }
 
 /// The input of the `EntitySignals` test orchestration.

@@ -44,7 +44,7 @@ public struct ConformanceScenario: Sendable, CustomStringConvertible {
 public enum ConformanceSuite {
     /// All scenarios.
     public static var scenarios: [ConformanceScenario] {
-        basics + events + lifecycle + instances + leases + entities
+        basics + events + lifecycle + instances + leases + entities + entityLocks + poison
     }
 
     /// Runs `body` on a fresh store with one worker.

@@ -21,8 +21,8 @@ extension ForwardingStore {
     public func completeOrchestrationWorkItem(_ item: OrchestrationWorkItem, result: OrchestrationTurnResult) async throws {
         try await inner.completeOrchestrationWorkItem(item, result: result)
     }
-    public func abandonOrchestrationWorkItem(_ item: OrchestrationWorkItem) async throws {
-        try await inner.abandonOrchestrationWorkItem(item)
+    public func abandonOrchestrationWorkItem(_ item: OrchestrationWorkItem, reason: AbandonReason) async throws {
+        try await inner.abandonOrchestrationWorkItem(item, reason: reason)
     }
     public func lockNextActivityWorkItem(timeout: Duration) async throws -> ActivityWorkItem? {
         try await inner.lockNextActivityWorkItem(timeout: timeout)
@@ -35,7 +35,9 @@ extension ForwardingStore {
     {
         try await inner.completeActivityWorkItemLeasingTurn(item, result: result)
     }
-    public func abandonActivityWorkItem(_ item: ActivityWorkItem) async throws { try await inner.abandonActivityWorkItem(item) }
+    public func abandonActivityWorkItem(_ item: ActivityWorkItem, reason: AbandonReason) async throws {
+        try await inner.abandonActivityWorkItem(item, reason: reason)
+    }
     public func renewActivityWorkItemLease(_ item: ActivityWorkItem) async throws { try await inner.renewActivityWorkItemLease(item) }
     public func rewindInstance(_ message: OrchestrationMessage) async throws { try await inner.rewindInstance(message) }
     public func getInstance(_ instanceId: String) async throws -> OrchestrationMetadata? { try await inner.getInstance(instanceId) }

@@ -16,8 +16,11 @@ struct Serve: AsyncParsableCommand {
             The API is served under /runtime/webhooks/durabletask/ (see the README).
             """)
 
-    @Option(help: "Redis URL: redis://[user:pass@]host:port/db or unix:///path. Env DURABLE_REDIS_URL. Default: an embedded redis-server.")
+    @Option(help: "Redis URL: redis://[user:pass@]host:port/db or unix:///path; give the password apart with --redis-password-file. Env DURABLE_REDIS_URL. Default: an embedded redis-server.")
     var redis: String?
+
+    @Option(help: "File holding the Redis password (one line), so it stays off the command line; goes with a --redis URL without a password. Env DURABLE_REDIS_PASSWORD_FILE, or the password itself in DURABLE_REDIS_PASSWORD.")
+    var redisPasswordFile: String?
 
     @Option(help: "Data directory of the embedded redis-server. Env DURABLE_DATA_DIR. Default: .durable")
     var dataDir: String?
@@ -46,8 +49,17 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Largest accepted request body in bytes. Env DURABLE_MAX_BODY_SIZE. Default: 1048576")
     var maxBodySize: Int?
 
+    @Option(help: "Seconds an idle HTTP connection stays open before the server closes it; 0 never closes one. Env DURABLE_IDLE_TIMEOUT. Default: 75")
+    var idleTimeout: Double?
+
+    @Option(help: "Most HTTP connections held at once; one more is answered 503 and closed; 0 means no limit. Env DURABLE_MAX_CONNECTIONS. Default: 1024")
+    var maxConnections: Int?
+
     @Option(help: "Lease timeout in seconds: how soon a dead worker's work moves on. Env DURABLE_LEASE_TIMEOUT. Default: 30")
     var leaseTimeout: Double?
+
+    @Option(help: "Poison limit: deliveries of one turn, entity operation or activity that end without a commit (worker crash, hang, failed commit) before it is failed instead of run again; 0 turns it off. Env DURABLE_MAX_DELIVERY_COUNT. Default: 5")
+    var maxDeliveryCount: Int?
 
     @Option(help: "Where durable HTTP calls may go: comma-separated [http://|https://]host[:port|:*], host may be *.suffix; '*' allows all. Env DURABLE_HTTP_ALLOW. Default: nowhere.")
     var httpAllow: String?
@@ -88,6 +100,7 @@ struct Serve: AsyncParsableCommand {
         }
         var configuration = HostConfiguration()
         configuration.redisURL = value(redis, "DURABLE_REDIS_URL")
+        configuration.redisPassword = try redisPassword(file: value(redisPasswordFile, "DURABLE_REDIS_PASSWORD_FILE"), env: env)
         configuration.dataDirectory = value(dataDir, "DURABLE_DATA_DIR") ?? configuration.dataDirectory
         configuration.taskHub = value(taskHub, "DURABLE_TASK_HUB") ?? configuration.taskHub
         configuration.partitions = try number(partitions, "DURABLE_PARTITIONS", "partitions") ?? configuration.partitions
@@ -103,7 +116,19 @@ struct Serve: AsyncParsableCommand {
         configuration.grpcPort = try number(grpcPort, "DURABLE_GRPC_PORT", "grpc-port") ?? configuration.grpcPort
         configuration.grpcHost = value(grpcHost, "DURABLE_GRPC_HOST") ?? configuration.grpcHost
         if let seconds = try number(leaseTimeout, "DURABLE_LEASE_TIMEOUT", "lease-timeout") {
-            configuration.leaseTimeout = .milliseconds(Int64(seconds * 1000))
+            configuration.leaseTimeout = try duration(seconds, "lease-timeout")
+        }
+        if let seconds = try number(idleTimeout, "DURABLE_IDLE_TIMEOUT", "idle-timeout") {
+            configuration.httpIdleTimeout = seconds == 0 ? nil : try duration(seconds, "idle-timeout")
+        }
+        if let limit = try number(maxDeliveryCount, "DURABLE_MAX_DELIVERY_COUNT", "max-delivery-count") {
+            guard limit >= 0 else {
+                throw HostError(.invalidConfiguration, "--max-delivery-count must be 0 (no limit) or more, not \(limit)")
+            }
+            configuration.maxDeliveryCount = limit
+        }
+        if let limit = try number(maxConnections, "DURABLE_MAX_CONNECTIONS", "max-connections") {
+            configuration.httpMaxConnections = limit == 0 ? nil : limit
         }
         if let allow = value(httpAllow, "DURABLE_HTTP_ALLOW") {
             do {
@@ -122,5 +147,25 @@ struct Serve: AsyncParsableCommand {
         var registry = TaskRegistry()
         ExampleCatalog.register(into: &registry)
         return DurableHost(configuration: configuration, registry: registry, logger: logger)
+    }
+
+    /// The Redis password: from the file, else from `DURABLE_REDIS_PASSWORD` (taken as it is; an
+    /// empty value is unset). Both at once is refused, so it is never unclear which one is used.
+    private func redisPassword(file: String?, env: [String: String]) throws -> String? {
+        let fromEnv = env["DURABLE_REDIS_PASSWORD"].flatMap { $0.isEmpty ? nil : $0 }
+        guard let file else { return fromEnv }
+        if fromEnv != nil {
+            throw HostError(.invalidConfiguration, "give the Redis password once: --redis-password-file (or DURABLE_REDIS_PASSWORD_FILE) or DURABLE_REDIS_PASSWORD, not both")
+        }
+        return try SecretFile.read(file, option: "--redis-password-file")
+    }
+
+    /// Seconds as a duration, refusing what is not a finite, non-negative number of at most a year
+    /// (`Int64(seconds * 1000)` would trap on infinity or NaN).
+    private func duration(_ seconds: Double, _ option: String) throws -> Duration {
+        guard seconds.isFinite, (0...31_536_000).contains(seconds) else {
+            throw HostError(.invalidConfiguration, "--\(option) must be a number of seconds between 0 and 31536000, not \(seconds)")
+        }
+        return .milliseconds(Int64(seconds * 1000))
     }
 }

@@ -41,6 +41,29 @@ struct ActionTranslationTests {
         ])
     }
 
+    /// A remote worker's timer beyond years 1-9999 is recorded at the nearest end of that range, as
+    /// a Swift orchestrator's is. Before: `Int64.max` seconds put the year 292 billion in the history,
+    /// which trapped the management API when it showed the history; `Int64.min` seconds trapped at
+    /// once, in SwiftProtobuf's `Timestamp.date` (`seconds - 978307200` overflows).
+    @Test(arguments: [(Int64.max, DurableTime.latest), (Int64.min, DurableTime.earliest), (Int64(253_402_300_800), DurableTime.latest)] as [(Int64, Date)])
+    func farTimersAreClamped(seconds: Int64, expected: Date) throws {
+        let answer = try ActionTranslation.answer([
+            action(7) { var t = ProtoCreateTimerAction(); t.fireAt = .init(seconds: seconds, nanos: 999_999_999); $0.createTimer = t },
+        ], entities: entities)
+        #expect(answer.actions == [OrchestratorAction(id: 7, kind: .createTimer(fireAt: expected))])
+    }
+
+    /// Every wire time the sidecar reads (start times, signal times, query bounds, history) goes
+    /// through `clampedDate`, which takes any `Timestamp`.
+    @Test(arguments: [Int64.min, Int64.min + 1, -62_135_596_801, 0, 1_764_000_100, 253_402_300_800, Int64.max])
+    func anyTimestampConverts(seconds: Int64) {
+        let date = Google_Protobuf_Timestamp(seconds: seconds, nanos: Int32.max).clampedDate
+        #expect((DurableTime.earliest...DurableTime.latest).contains(date))
+        if seconds == 1_764_000_100 {
+            #expect(date == Google_Protobuf_Timestamp(seconds: seconds, nanos: Int32.max).date, "the same as SwiftProtobuf's where it has one")
+        }
+    }
+
     @Test func completionCarriesStatusResultFailureAndCarryover() throws {
         var complete = ProtoCompleteOrchestrationAction()
         complete.orchestrationStatus = .continuedAsNew

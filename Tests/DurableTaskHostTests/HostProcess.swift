@@ -1,5 +1,8 @@
+import AsyncHTTPClient
 import ChildProcesses
 import Foundation
+import NIOCore
+import NIOHTTP1
 
 /// Runs the `durable` executable (built beside the test bundle) as a child process and
 /// collects what it prints. Stopped by PID.
@@ -33,6 +36,9 @@ final class HostProcess: Sendable {
 
     /// The PID.
     var pid: Int32 { process.pid }
+
+    /// Whether the process has not exited (nor been killed) yet.
+    var isRunning: Bool { process.isRunning }
 
     /// Waits (bounded) until the child printed a line containing `text`; returns that line.
     @discardableResult
@@ -92,4 +98,20 @@ func makeTempDirectory() throws -> String {
     let path = "/tmp/dthost-" + String(UInt64.random(in: 0...UInt64.max), radix: 36)
     try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: false)
     return path
+}
+
+/// POSTs with AsyncHTTPClient and returns the status and body.
+func httpPost(_ url: String) async throws -> (Int, String) {
+    let client = HTTPClient(eventLoopGroupProvider: .singleton)
+    do {
+        var request = HTTPClientRequest(url: url)
+        request.method = .POST
+        let response = try await client.execute(request, timeout: .seconds(30))
+        let body = try await response.body.collect(upTo: 1 << 20)
+        try await client.shutdown()
+        return (Int(response.status.code), String(buffer: body))
+    } catch {
+        try? await client.shutdown()
+        throw error
+    }
 }

@@ -120,22 +120,6 @@ struct HostProcessTests {
         #expect(try await third.waitForExit() == 0)
     }
 
-    /// POSTs with AsyncHTTPClient and returns the status and body.
-    private func httpPost(_ url: String) async throws -> (Int, String) {
-        let client = HTTPClient(eventLoopGroupProvider: .singleton)
-        do {
-            var request = HTTPClientRequest(url: url)
-            request.method = .POST
-            let response = try await client.execute(request, timeout: .seconds(30))
-            let body = try await response.body.collect(upTo: 1 << 20)
-            try await client.shutdown()
-            return (Int(response.status.code), String(buffer: body))
-        } catch {
-            try? await client.shutdown()
-            throw error
-        }
-    }
-
     private func withStore<T: Sendable>(url: String, _ body: (DurableTaskClient) async throws -> T) async throws -> T {
         let store = try await RedisOrchestrationStore.connect(url: url, logger: Self.quiet)
         do {

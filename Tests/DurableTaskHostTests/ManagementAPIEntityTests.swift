@@ -47,6 +47,26 @@ struct ManagementAPIEntityTests {
         }
     }
 
+    /// Our addition: an operator breaks a stuck lock over HTTP; the entity records who held it and why.
+    @Test func breakLock() async throws {
+        try await withAPIServer { server in
+            let id = TestCounter.id("stuck")
+            #expect(try await server.post("/entities/testcounter/stuck?op=add", body: "1", contentType: "application/json").status == 202)
+            try await waitForState(server, id) { $0?.value == 1 }
+            let holder = try await server.client.scheduleNewOrchestration(named: "WaitEvent", input: 1)
+            _ = try await server.client.waitForInstanceStart(holder, timeout: .seconds(10))
+            try await ConformanceSuite.forgeLock(on: id, from: holder, server.store)
+            #expect(try await server.post("/entities/testcounter/stuck?op=add", body: "2", contentType: "application/json").status == 202)
+            let broken = try await server.post("/entities/testcounter/stuck/breakLock?reason=ticket%2042")
+            #expect(broken.status == 202)
+            try await waitForState(server, id) { $0?.value == 3 }
+            let entity = try #require(try await server.client.getEntity(id))
+            #expect(entity.lockBreaks.map(\.holder) == [holder])
+            #expect(entity.lockBreaks.map(\.reason) == ["ticket 42"])
+            try expectError(try await server.post("/entities/testcounter/a%23b/breakLock"), 400, "bad_request")
+        }
+    }
+
     /// Row 33: the key `$` is the empty key.
     @Test func dollarIsTheEmptyKey() async throws {
         try await withAPIServer { server in

@@ -185,17 +185,30 @@ func withAPIServer<R: Sendable>(
     }
 }
 
+/// A response whose status, content type and body ``expectError(_:_:_:sourceLocation:)`` checks.
+protocol ReadResponse {
+    var status: Int { get }
+    var body: [UInt8] { get }
+    func header(_ name: String) -> String?
+}
+
+extension APIResponse: ReadResponse {}
+extension RawHTTPResponse: ReadResponse {}
+
 /// Checks §8.2 / row 35: a JSON body `{"error": code, "message": text}` with the JSON content type.
 func expectError(
-    _ response: APIResponse, _ status: Int, _ code: String, sourceLocation: SourceLocation = #_sourceLocation
+    _ response: some ReadResponse, _ status: Int, _ code: String, sourceLocation: SourceLocation = #_sourceLocation
 ) throws {
-    #expect(response.status == status, "status \(response.status), body \(response.text)", sourceLocation: sourceLocation)
+    let text = String(decoding: response.body, as: UTF8.self)
+    #expect(response.status == status, "status \(response.status), body \(text)", sourceLocation: sourceLocation)
     #expect(response.header("Content-Type") == "application/json; charset=utf-8", sourceLocation: sourceLocation)
-    let object = try response.object(sourceLocation: sourceLocation)
-    #expect(object["error"] as? String == code, "body \(response.text)", sourceLocation: sourceLocation)
+    let object = try #require(
+        try? JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any], "body is not a JSON object: \(text)",
+        sourceLocation: sourceLocation)
+    #expect(object["error"] as? String == code, "body \(text)", sourceLocation: sourceLocation)
     #expect((object["message"] as? String).map { !$0.isEmpty } == true, sourceLocation: sourceLocation)
-    #expect(object.count == 2, "body \(response.text)", sourceLocation: sourceLocation)
-    #expect(!response.text.contains("StackTrace"), sourceLocation: sourceLocation)
+    #expect(object.count == 2, "body \(text)", sourceLocation: sourceLocation)
+    #expect(!text.contains("StackTrace"), sourceLocation: sourceLocation)
 }
 
 /// A JSON string literal of `s`.

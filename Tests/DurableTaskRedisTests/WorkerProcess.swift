@@ -42,6 +42,9 @@ final class WorkerProcess: Sendable {
         throw WorkerProcessError(message: "worker did not print '\(text)' within \(timeout)")
     }
 
+    /// Whether the child has exited.
+    var hasExited: Bool { process.currentStatus != nil }
+
     /// Kills the child with SIGKILL (by PID) and reaps it.
     func kill9() {
         process.stopBlocking(signal: SIGKILL)

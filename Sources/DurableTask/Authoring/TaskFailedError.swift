@@ -80,4 +80,6 @@ public enum EngineFailure {
     public static let serialization = "SerializationError"
     /// The execution's version does not match the worker's (``VersioningOptions``).
     public static let versionMismatch = "VersionMismatch"
+    /// The work was delivered more times than the worker's poison limit without completing.
+    public static let poisonMessage = "PoisonMessage"
 }

@@ -61,6 +61,16 @@ extension DurableTaskClient {
         try await store.sendMessage(try request.message(to: entity, at: Date()))
     }
 
+    /// Breaks the entity's lock, whoever holds it: an operator's way out when a lock is stuck.
+    ///
+    /// The entity records the break (time, holder, lock request, `reason`) in its
+    /// ``EntityMetadata/lockBreaks``, then runs the requests that waited for the lock. The former
+    /// holder is not told; its later release of the lock is ignored.
+    public func breakEntityLock(_ entity: EntityID, reason: String) async throws {
+        let request = EntityRequest(kind: .breakLock, input: reason)
+        try await store.sendMessage(try request.message(to: entity, at: Date()))
+    }
+
     /// Reads an entity: its state and the time of its last operation; `nil` if it has no state.
     public func getEntity(_ entity: EntityID) async throws -> EntityMetadata? {
         guard let metadata = try await store.getInstance(entity.instanceId), let read = EntityMetadata(metadata),

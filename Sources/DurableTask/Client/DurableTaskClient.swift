@@ -226,7 +226,8 @@ public enum ExternalEvent {
             throw DurableTaskError(
                 .invalidArgument, "'\(instanceId)' is an entity: entities take operations (signal the entity), not events")
         }
-        guard !name.hasPrefix("$") else {
+        // By the first byte: `hasPrefix` compares characters, and "$\u{301}…" begins with `$́`.
+        guard name.utf8.first != UInt8(ascii: "$") else {
             throw DurableTaskError(.invalidArgument, "event name '\(name)' is reserved: names starting with '$' are the engine's own")
         }
     }
@@ -257,7 +258,10 @@ public enum InstanceID {
     /// and no leading `@`, which is reserved for entities.
     public static func validateForStart(_ id: String) throws {
         try validate(id)
-        guard !id.hasPrefix("@") else {
+        // As the engine tells entities (by the first byte; `hasPrefix` compares characters, and
+        // "@\u{301}x@y" begins with `@́`): such an ID started as an orchestration was run as an
+        // entity batch, which failed and was retried without end.
+        guard !EntityID.isEntity(id) else {
             throw DurableTaskError(.invalidArgument, "instance ID '\(id)' starts with '@', which is reserved for entities")
         }
     }

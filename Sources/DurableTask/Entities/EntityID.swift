@@ -15,9 +15,13 @@ public struct EntityID: Hashable, Sendable, Comparable, CustomStringConvertible,
     }
 
     /// Parses `@name@key`; `nil` for anything else.
+    ///
+    /// The `@`s are found among Unicode scalars, not characters, as ``isEntity(_:)`` does: in
+    /// `"@\u{301}x@y"` the first character is `@́`, yet the ID is an entity's (name `\u{301}x`).
     public init?(instanceId: String) {
-        guard instanceId.first == "@" else { return nil }
-        let rest = instanceId.dropFirst()
+        let scalars = instanceId.unicodeScalars
+        guard scalars.first == "@" else { return nil }
+        let rest = scalars.dropFirst()
         guard let at = rest.firstIndex(of: "@") else { return nil }
         self.init(name: String(rest[..<at]), key: String(rest[rest.index(after: at)...]))
     }
@@ -36,7 +40,7 @@ public struct EntityID: Hashable, Sendable, Comparable, CustomStringConvertible,
     /// (`@name@key`) is at most ``InstanceID/maxLength`` UTF-16 code units long, and neither part
     /// contains a control character, `/`, `\`, `#` or `?`.
     public func validate() throws {
-        guard !name.isEmpty, !name.contains("@") else {
+        guard !name.isEmpty, !name.unicodeScalars.contains("@") else {
             throw DurableTaskError(.invalidArgument, "entity name '\(name)' must be non-empty and must not contain '@'")
         }
         guard instanceId.utf16.count <= InstanceID.maxLength else {

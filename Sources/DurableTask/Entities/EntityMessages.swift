@@ -15,6 +15,8 @@ package struct EntityRequest: Codable, Sendable, Hashable {
         case lock
         /// Releases the lock taken by request ``requestId``.
         case release
+        /// An operator breaks the entity's lock, whoever holds it; ``input`` is the reason.
+        case breakLock
     }
 
     package var kind: Kind
@@ -81,6 +83,8 @@ struct EntityRecord: Codable, Sendable, Hashable {
     var queue: [EntityRequest] = []
     /// Recent releases of lock requests that had not reached this entity yet (bounded).
     var released: [String] = []
+    /// The locks operators broke, most recent last (bounded); absent in records that never had one.
+    var lockBreaks: [EntityLockBreak]?
 
     /// Whether nothing is left: no state, no lock, nothing waiting.
     var isEmpty: Bool { state == nil && lockedBy == nil && queue.isEmpty }
@@ -98,9 +102,15 @@ public struct EntityMetadata: Sendable, Hashable {
     public var lockedBy: String?
     /// Operations waiting for the lock.
     public var backlog: Int
+    /// The locks operators broke with ``DurableTaskClient/breakEntityLock(_:reason:)``, most recent last.
+    public var lockBreaks: [EntityLockBreak]
 
     /// Creates metadata.
-    public init(id: EntityID, state: String?, lastModifiedTime: Date, lockedBy: String? = nil, backlog: Int = 0) {
+    public init(
+        id: EntityID, state: String?, lastModifiedTime: Date, lockedBy: String? = nil, backlog: Int = 0,
+        lockBreaks: [EntityLockBreak] = []
+    ) {
+        self.lockBreaks = lockBreaks
         self.id = id
         self.state = state
         self.lastModifiedTime = lastModifiedTime
@@ -119,7 +129,27 @@ public struct EntityMetadata: Sendable, Hashable {
             let text = metadata.input, let record = try? PayloadCoding.decode(EntityRecord.self, from: text)
         else { return nil }
         self.init(id: id, state: record.state, lastModifiedTime: metadata.lastUpdatedAt, lockedBy: record.lockedBy,
-                  backlog: record.queue.count)
+                  backlog: record.queue.count, lockBreaks: record.lockBreaks ?? [])
+    }
+}
+
+/// The audit record of a lock an operator broke.
+public struct EntityLockBreak: Codable, Sendable, Hashable {
+    /// When the entity processed the break.
+    public var time: Date
+    /// The orchestration that held the lock (`nil` if the entity was not locked).
+    public var holder: String?
+    /// The lock request that had taken it.
+    public var requestId: String?
+    /// Why, as the operator said.
+    public var reason: String
+
+    /// Creates a record.
+    public init(time: Date, holder: String?, requestId: String?, reason: String) {
+        self.time = time
+        self.holder = holder
+        self.requestId = requestId
+        self.reason = reason
     }
 }
 

@@ -29,6 +29,8 @@ public struct EntityTurnProcessor: Sendable {
     let logger: Logger
     /// How many lock-release tombstones a record keeps.
     static let releasedLimit = 64
+    /// How many lock breaks a record remembers.
+    static let lockBreakLimit = 16
 
     /// Creates a processor.
     public init(registry: TaskRegistry, logger: Logger) {
@@ -43,9 +45,11 @@ public struct EntityTurnProcessor: Sendable {
     ///   - loadHistory: reads the stored history (one `ExecutionStarted` event) on a cache miss.
     ///   - operations: runs each operation in place of the registered entity (a remote worker's
     ///     answers); the locking, queueing and commit are the same.
+    ///   - refusedLocks: the IDs of lock requests in the batch that no live orchestration made
+    ///     (``EntityLockCheck``); they are dropped.
     public func process(
         _ item: OrchestrationWorkItem, cached: Snapshot?, loadHistory: () async throws -> [HistoryEvent],
-        operations: EntityFunction? = nil
+        refusedLocks: Set<String> = [], operations: EntityFunction? = nil
     ) async throws -> Output {
         guard let id = EntityID(instanceId: item.instanceId) else {
             throw DurableTaskError(.invalidArgument, "'\(item.instanceId)' is not an entity ID")
@@ -61,6 +65,7 @@ public struct EntityTurnProcessor: Sendable {
             }
         }
         var batch = Batch(id: id, record: record, function: operations ?? registry.entity(named: id.name), logger: logger, now: Date())
+        batch.refusedLocks = refusedLocks
         for message in item.messages {
             guard case .eventRaised(let name, let input) = message.event.kind, name == EntityRequest.eventName else { continue }
             guard let request = try? PayloadCoding.decode(EntityRequest.self, from: input) else {
@@ -90,6 +95,7 @@ private struct Batch {
     var outbound: [OrchestrationMessage] = []
     var timers: [OrchestrationMessage] = []
     var operations = 0
+    var refusedLocks: Set<String> = []
 
     init(id: EntityID, record: EntityRecord, function: EntityFunction?, logger: Logger, now: Date) {
         self.id = id
@@ -100,6 +106,16 @@ private struct Batch {
     }
 
     mutating func handle(_ request: EntityRequest) async {
+        if request.kind == .lock, let requestId = request.requestId, refusedLocks.contains(requestId) {
+            logger.warning("dropping a lock request that no live orchestration made", metadata: [
+                LogKeys.instanceId: .string(id.instanceId), "entity.lock.parent": .string(request.parent ?? ""),
+            ])
+            return
+        }
+        if request.kind == .breakLock {
+            await breakLock(reason: request.input ?? "")
+            return
+        }
         // A locked entity serves only its holder; the rest wait their turn.
         if let holder = record.lockedBy, request.parent != holder {
             if request.kind == .release, let requestId = request.requestId {
@@ -123,6 +139,8 @@ private struct Batch {
             answer(request, response)
         case .lock:
             lock(request)
+        case .breakLock:
+            break  // handled above, whoever holds the lock
         case .release:
             guard let requestId = request.requestId else { return }
             if record.lockRequestId == requestId {
@@ -165,6 +183,20 @@ private struct Batch {
         } else {
             answer(request, EntityResponse(result: nil, failure: nil))
         }
+    }
+
+    /// An operator's break of the lock: recorded in the record, then the waiting requests run.
+    private mutating func breakLock(reason: String) async {
+        var breaks = record.lockBreaks ?? []
+        breaks.append(EntityLockBreak(time: now, holder: record.lockedBy, requestId: record.lockRequestId, reason: reason))
+        record.lockBreaks = Array(breaks.suffix(EntityTurnProcessor.lockBreakLimit))
+        logger.notice("entity lock broken by an operator", metadata: [
+            LogKeys.instanceId: .string(id.instanceId), "entity.lock.holder": .string(record.lockedBy ?? ""),
+            "entity.lock.reason": .string(reason),
+        ])
+        record.lockedBy = nil
+        record.lockRequestId = nil
+        await drainQueue()
     }
 
     /// Runs the requests that waited for the lock, until one of them locks the entity again.

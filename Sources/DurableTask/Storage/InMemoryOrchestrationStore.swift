@@ -31,6 +31,8 @@ public final class InMemoryOrchestrationStore: OrchestrationStore {
         var history: [HistoryEvent] = []
         var inbox = Deque<OrchestrationMessage>()
         var lease: Lease?
+        /// Leases since the last commit (the poison counter).
+        var deliveries = 0
     }
 
     struct TimerEntry: Comparable {
@@ -209,14 +211,17 @@ public final class InMemoryOrchestrationStore: OrchestrationStore {
                 while let id = s.ready.popFirst() {
                     s.readySet.remove(id)
                     guard var record = s.instances[id], record.lease == nil, !record.inbox.isEmpty else { continue }
-                    let count = min(record.inbox.count, configuration.maxMessagesPerWorkItem)
+                    // After a delivery that did not commit, one message at a time isolates a poison message.
+                    let limit = record.deliveries > 0 ? 1 : configuration.maxMessagesPerWorkItem
+                    let count = min(record.inbox.count, limit)
                     let token = RandomIdentifier.uuidString()
                     record.lease = Lease(token: token, expiresAt: now + configuration.leaseTimeout, messageCount: count)
+                    record.deliveries += 1
                     s.leased.insert(id)
                     s.instances[id] = record
                     let item = OrchestrationWorkItem(
                         instanceId: id, executionId: record.metadata.executionId, messages: Array(record.inbox.prefix(count)),
-                        historyLength: record.history.count, lockToken: token)
+                        historyLength: record.history.count, lockToken: token, deliveryCount: record.deliveries)
                     return (item, nil)
                 }
                 return (nil, nextWake(in: s))
@@ -237,6 +242,7 @@ public final class InMemoryOrchestrationStore: OrchestrationStore {
             }
             record.inbox.removeFirst(lease.messageCount)
             record.lease = nil
+            record.deliveries = 0
             if result.replaceHistory { record.history = result.historyToAppend } else { record.history += result.historyToAppend }
             let now = Date()
             record.metadata.runtimeStatus = result.status
@@ -264,12 +270,13 @@ public final class InMemoryOrchestrationStore: OrchestrationStore {
         instanceSignal.notifyAll()
     }
 
-    public func abandonOrchestrationWorkItem(_ item: OrchestrationWorkItem) async throws {
+    public func abandonOrchestrationWorkItem(_ item: OrchestrationWorkItem, reason: AbandonReason) async throws {
         try state.withLock { s in
             guard var record = s.instances[item.instanceId], record.lease?.token == item.lockToken else {
                 throw DurableTaskError(.leaseLost, "the lease on '\(item.instanceId)' is no longer held")
             }
             record.lease = nil
+            if reason == .notRun { record.deliveries = max(0, record.deliveries - 1) }
             s.instances[item.instanceId] = record
             markReady(item.instanceId, in: &s)
         }
@@ -315,12 +322,14 @@ public final class InMemoryOrchestrationStore: OrchestrationStore {
         orchestrationSignal.notifyAll()
     }
 
-    public func abandonActivityWorkItem(_ item: ActivityWorkItem) async throws {
+    public func abandonActivityWorkItem(_ item: ActivityWorkItem, reason: AbandonReason) async throws {
         try state.withLock { s in
             guard let lease = s.activityLeases.removeValue(forKey: item.lockToken) else {
                 throw DurableTaskError(.leaseLost, "activity lease is no longer held")
             }
-            s.activities.prepend((lease.item.request, lease.item.deliveryCount))
+            // The queue holds deliveries so far; the next lease adds one.
+            let deliveries = lease.item.deliveryCount - (reason == .notRun ? 1 : 0)
+            s.activities.prepend((lease.item.request, max(0, deliveries)))
         }
         activitySignal.notifyAll()
     }

@@ -48,8 +48,11 @@ public protocol OrchestrationStore: Sendable {
 
     /// Releases the lease without consuming messages; they become visible again.
     ///
+    /// With ``AbandonReason/failed`` the delivery counts toward the worker's poison limit
+    /// (``OrchestrationWorkItem/deliveryCount`` keeps it); with ``AbandonReason/notRun`` it does not.
+    ///
     /// - Throws: `leaseLost` if the lease is no longer held (the call then has no effect).
-    func abandonOrchestrationWorkItem(_ item: OrchestrationWorkItem) async throws
+    func abandonOrchestrationWorkItem(_ item: OrchestrationWorkItem, reason: AbandonReason) async throws
 
     /// Leases the next activity, waiting up to `timeout` for one. Returns `nil` on timeout.
     func lockNextActivityWorkItem(timeout: Duration) async throws -> ActivityWorkItem?
@@ -67,8 +70,9 @@ public protocol OrchestrationStore: Sendable {
     /// leased work item. The default leases nothing.
     func completeActivityWorkItemLeasingTurn(_ item: ActivityWorkItem, result: HistoryEvent) async throws -> OrchestrationWorkItem?
 
-    /// Releases an activity lease so another worker runs it.
-    func abandonActivityWorkItem(_ item: ActivityWorkItem) async throws
+    /// Releases an activity lease so another worker runs it. With ``AbandonReason/notRun`` the
+    /// delivery does not count: the next one has this one's ``ActivityWorkItem/deliveryCount``.
+    func abandonActivityWorkItem(_ item: ActivityWorkItem, reason: AbandonReason) async throws
 
     /// Extends an activity lease by the store's lease timeout.
     ///
@@ -107,7 +111,27 @@ public protocol OrchestrationStore: Sendable {
     func runMaintenance() async throws
 }
 
+/// Why a worker releases a leased work item without completing it.
+public enum AbandonReason: Sendable, Hashable {
+    /// The work ran and failed, or its result could not be committed: the delivery counts toward
+    /// the poison limit.
+    case failed
+    /// The work was not attempted (no capable worker, a version this worker does not run,
+    /// shutdown): the delivery does not count.
+    case notRun
+}
+
 extension OrchestrationStore {
+    /// Releases the lease after a failure (``AbandonReason/failed``).
+    public func abandonOrchestrationWorkItem(_ item: OrchestrationWorkItem) async throws {
+        try await abandonOrchestrationWorkItem(item, reason: .failed)
+    }
+
+    /// Releases the activity after a failure (``AbandonReason/failed``).
+    public func abandonActivityWorkItem(_ item: ActivityWorkItem) async throws {
+        try await abandonActivityWorkItem(item, reason: .failed)
+    }
+
     /// Completes the activity and leases nothing.
     public func completeActivityWorkItemLeasingTurn(_ item: ActivityWorkItem, result: HistoryEvent) async throws
         -> OrchestrationWorkItem?

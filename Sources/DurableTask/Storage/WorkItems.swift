@@ -13,12 +13,18 @@ public struct OrchestrationWorkItem: Sendable {
     public var history: [HistoryEvent]?
     /// The fencing token. Completing or abandoning with a stale token fails with `leaseLost`.
     public var lockToken: String
+    /// How many times the store has leased this instance since its last committed turn (1 on
+    /// the first delivery). A lease that expired (the worker died or hung) or was abandoned after
+    /// a failure counts; a commit resets it. After a delivery that did not commit, stores lease
+    /// one message at a time, so a poison message is isolated.
+    public var deliveryCount: Int
 
     /// Creates a work item (stores).
     public init(
         instanceId: String, executionId: String?, messages: [OrchestrationMessage], historyLength: Int,
-        history: [HistoryEvent]? = nil, lockToken: String
+        history: [HistoryEvent]? = nil, lockToken: String, deliveryCount: Int = 1
     ) {
+        self.deliveryCount = deliveryCount
         self.instanceId = instanceId
         self.executionId = executionId
         self.messages = messages

@@ -11,11 +11,11 @@ public enum DurableTime {
     /// 9999-12-31T23:59:59Z.
     public static let latest = Date(timeIntervalSince1970: 253_402_300_799)
 
-    /// The date moved into ``earliest``...``latest`` (NaN becomes ``earliest``).
+    /// The date moved into ``earliest``...``latest`` (NaN becomes ``earliest``); a date in the
+    /// range is returned as it is, to the last bit.
     public static func clamped(_ date: Date) -> Date {
-        let seconds = date.timeIntervalSince1970
-        guard !seconds.isNaN else { return earliest }
-        return Date(timeIntervalSince1970: min(max(seconds, earliest.timeIntervalSince1970), latest.timeIntervalSince1970))
+        guard !date.timeIntervalSince1970.isNaN, date >= earliest else { return earliest }
+        return min(date, latest)
     }
 
     /// Whole milliseconds since 1970 of the clamped date.
@@ -28,9 +28,13 @@ public enum DurableTime {
         Int64((clamped(date).timeIntervalSince1970 * 1_000_000).rounded())
     }
 
-    /// A delay in seconds as a `Duration`, clamped to zero ... 10,000 years (NaN is zero).
+    /// The longest delay ``delay(seconds:)`` gives: 10,000 years, in seconds. Far beyond
+    /// ``latest`` from any present, and far inside what a `Duration` holds (about 1.7e20 s).
+    public static let maxDelaySeconds: Double = 315_576_000_000
+
+    /// A delay in seconds as a `Duration`, clamped to zero ... ``maxDelaySeconds`` (NaN is zero).
     public static func delay(seconds: Double) -> Duration {
         guard seconds > 0 else { return .zero }
-        return .seconds(min(seconds, 315_576_000_000))
+        return .seconds(min(seconds, maxDelaySeconds))
     }
 }

@@ -26,4 +26,6 @@ public enum MetricNames {
     public static let entityOperations = "durabletask.entity.operations"
     /// The `activities` metric.
     public static let activities = "durabletask.activity.executions"
+    /// The `poisonItems` metric: work items failed for reaching the poison limit.
+    public static let poisonItems = "durabletask.poison.items"
 }

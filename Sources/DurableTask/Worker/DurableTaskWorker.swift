@@ -27,13 +27,20 @@ public final class DurableTaskWorker: Service {
         /// How long a turn this worker rejects for its version is held before it is released for
         /// another worker (keeps a lone mismatched worker from spinning on it).
         public var versionRejectDelay: Duration
+        /// The poison limit: how many times one orchestration turn, entity batch or activity may
+        /// be delivered without completing (its worker crashed, hung past its lease or failed to
+        /// commit). The next delivery fails it instead of running it: an orchestration fails its
+        /// instance, an activity fails its task, an entity fails the one operation. 0 disables it.
+        public var maxDeliveryCount: Int
 
         /// Creates a configuration.
         public init(
             orchestrationConcurrency: Int = 4, activityConcurrency: Int = 16, runnerCacheCapacity: Int = 10_000,
             lockWaitTimeout: Duration = .seconds(1), activityLeaseRenewalInterval: Duration = .seconds(10),
-            versioning: VersioningOptions = VersioningOptions(), versionRejectDelay: Duration = .seconds(1)
+            versioning: VersioningOptions = VersioningOptions(), versionRejectDelay: Duration = .seconds(1),
+            maxDeliveryCount: Int = 5
         ) {
+            self.maxDeliveryCount = max(0, maxDeliveryCount)
             self.versioning = versioning
             self.versionRejectDelay = versionRejectDelay
             self.orchestrationConcurrency = max(1, orchestrationConcurrency)
@@ -50,13 +57,13 @@ public final class DurableTaskWorker: Service {
     public let registry: TaskRegistry
     /// The configuration.
     public let configuration: Configuration
-    private let logger: Logger
+    let logger: Logger
     private let processor: OrchestrationTurnProcessor
-    private let cache: RunnerCache
-    private let entityProcessor: EntityTurnProcessor
-    private let entityCache: EntitySnapshotCache
+    let cache: RunnerCache
+    let entityProcessor: EntityTurnProcessor
+    let entityCache: EntitySnapshotCache
     private let stopping = Atomic<Bool>(false)
-    private let metrics: WorkerMetrics
+    let metrics: WorkerMetrics
     /// Where work the registry lacks goes (remote SDK workers); `nil` runs everything in process.
     private let remote: (any RemoteWorkDispatcher)?
     /// Whether leasing works, per loop kind: each logs a store outage once, not once per attempt.
@@ -178,6 +185,10 @@ public final class DurableTaskWorker: Service {
         }
         let isEntity = EntityID.isEntity(item.instanceId)
         let what = isEntity ? "entity batch" : "orchestration turn"
+        if isPoison(item.deliveryCount) {
+            await failPoison(item)
+            return
+        }
         do {
             if isEntity { try await runEntityBatch(item) } else { try await runOrchestrationTurn(item) }
             metrics.turns.increment()
@@ -203,7 +214,7 @@ public final class DurableTaskWorker: Service {
             if let started = (history + item.messages.map(\.event)).lazy.compactMap(\.executionStarted).first {
                 if let remote, registry.orchestrator(named: started.name) == nil {
                     if await !remote.runOrchestrationTurn(item, history: history, name: started.name, version: started.version) {
-                        try? await store.abandonOrchestrationWorkItem(item)
+                        try? await store.abandonOrchestrationWorkItem(item, reason: .notRun)
                     }
                     return
                 }
@@ -239,21 +250,27 @@ public final class DurableTaskWorker: Service {
                 LogKeys.instanceId: .string(item.instanceId), LogKeys.error: "\(mismatch)",
             ])
             try? await Task.sleep(for: configuration.versionRejectDelay)
-            try await store.abandonOrchestrationWorkItem(item)
+            try await store.abandonOrchestrationWorkItem(item, reason: .notRun)
         case .fail:
-            var turn = RemoteOrchestrationTurn(item: item, history: history)
-            let id = (history.map(\.eventId).max() ?? -1) + 1
-            guard case .commit(let result) = turn.apply(
-                [OrchestratorAction(id: id, kind: .completeOrchestration(CompleteOrchestrationAction(status: .failed, failureDetails: mismatch)))],
-                customStatus: nil)
-            else { return }
-            try await store.completeOrchestrationWorkItem(item, result: result)
-            metrics.orchestrationFailures.increment()
+            try await failInstance(item, history: history, mismatch)
         }
     }
 
+    /// Commits a turn that fails the instance with `failure` without running its code: the
+    /// leased messages are recorded in the history, then the failure.
+    func failInstance(_ item: OrchestrationWorkItem, history: [HistoryEvent], _ failure: FailureDetails) async throws {
+        var turn = RemoteOrchestrationTurn(item: item, history: history)
+        let id = (history.map(\.eventId).max() ?? -1) + 1
+        guard case .commit(let result) = turn.apply(
+            [OrchestratorAction(id: id, kind: .completeOrchestration(CompleteOrchestrationAction(status: .failed, failureDetails: failure)))],
+            customStatus: nil)
+        else { return }
+        try await store.completeOrchestrationWorkItem(item, result: result)
+        metrics.orchestrationFailures.increment()
+    }
+
     /// The stored history the work item came with, or read from the store.
-    private func storedHistory(_ item: OrchestrationWorkItem) async throws -> [HistoryEvent] {
+    func storedHistory(_ item: OrchestrationWorkItem) async throws -> [HistoryEvent] {
         if item.historyLength == 0 { return [] }
         if let history = item.history { return history }
         return try await store.readHistory(instanceId: item.instanceId)
@@ -262,12 +279,15 @@ public final class DurableTaskWorker: Service {
     private func runEntityBatch(_ item: OrchestrationWorkItem) async throws {
         if let remote, let id = EntityID(instanceId: item.instanceId), registry.entity(named: id.name) == nil {
             let history = try await storedHistory(item)
-            if await !remote.runEntityBatch(item, history: history) { try? await store.abandonOrchestrationWorkItem(item) }
+            if await !remote.runEntityBatch(item, history: history) {
+                try? await store.abandonOrchestrationWorkItem(item, reason: .notRun)
+            }
             return
         }
-        let output = try await entityProcessor.process(item, cached: entityCache.take(item.instanceId)) {
+        let refused = try await EntityLockCheck.refusedLocks(in: item, store: store)
+        let output = try await entityProcessor.process(item, cached: entityCache.take(item.instanceId), loadHistory: {
             try await store.readHistory(instanceId: item.instanceId)
-        }
+        }, refusedLocks: refused)
         entityCache.put(item.instanceId, output.snapshot)
         do {
             try await store.completeOrchestrationWorkItem(item, result: output.result)
@@ -290,6 +310,13 @@ public final class DurableTaskWorker: Service {
         let context = ActivityContext(
             instanceId: request.instanceId, executionId: request.executionId, taskId: request.taskId,
             name: request.name, attempt: request.attempt, logger: logger)
+        if isPoison(item.deliveryCount) {
+            let failure = poisonFailure("activity '\(request.name)'", deliveries: item.deliveryCount)
+            logger.error("poison activity failed without running", metadata: [LogKeys.error: "\(failure.errorMessage)"])
+            metrics.poisonItems.increment()
+            await commitActivity(item, .taskFailed(taskScheduledId: request.taskId, failure: failure), logger: logger)
+            return
+        }
         if let remote, registry.activity(named: request.name) == nil {
             let outcome = Mutex<RemoteActivityOutcome>(.notTaken)
             _ = await withLeaseRenewal(item) {
@@ -298,7 +325,7 @@ public final class DurableTaskWorker: Service {
                 return .success(nil)
             }
             switch outcome.withLock({ $0 }) {
-            case .notTaken: try? await store.abandonActivityWorkItem(item)
+            case .notTaken: try? await store.abandonActivityWorkItem(item, reason: .notRun)
             case .done(let next): if let next { await runTurn(next) }
             }
             return
@@ -317,7 +344,7 @@ public final class DurableTaskWorker: Service {
         metrics.activityDuration.recordNanoseconds((ContinuousClock.now - start).nanoseconds)
         if case .failure = outcome, Task.isCancelled {
             // Shutting down: let another worker run it rather than recording a cancellation.
-            try? await store.abandonActivityWorkItem(item)
+            try? await store.abandonActivityWorkItem(item, reason: .notRun)
             return
         }
         let kind: HistoryEvent.Kind
@@ -328,6 +355,11 @@ public final class DurableTaskWorker: Service {
             metrics.activityFailures.increment()
             kind = .taskFailed(taskScheduledId: request.taskId, failure: FailureDetails(error: error))
         }
+        await commitActivity(item, kind, logger: logger)
+    }
+
+    /// Commits an activity's result and runs the turn the store leased with it, if any.
+    private func commitActivity(_ item: ActivityWorkItem, _ kind: HistoryEvent.Kind, logger: Logger) async {
         do {
             let next = try await store.completeActivityWorkItemLeasingTurn(item, result: HistoryEvent(timestamp: Date(), kind: kind))
             metrics.activities.increment()
@@ -382,6 +414,7 @@ struct WorkerMetrics: Sendable {
     let orchestrationFailures: Counter
     let activityFailures: Counter
     let entityOperations: Counter
+    let poisonItems: Counter
 
     init(factory: any MetricsFactory) {
         dispatchLatency = Metrics.Timer(label: MetricNames.dispatchLatency, dimensions: [], factory: factory)
@@ -394,6 +427,7 @@ struct WorkerMetrics: Sendable {
         orchestrationFailures = Counter(label: MetricNames.failures, dimensions: [("kind", "orchestration")], factory: factory)
         activityFailures = Counter(label: MetricNames.failures, dimensions: [("kind", "activity")], factory: factory)
         entityOperations = Counter(label: MetricNames.entityOperations, dimensions: [], factory: factory)
+        poisonItems = Counter(label: MetricNames.poisonItems, dimensions: [], factory: factory)
     }
 }
 

@@ -19,16 +19,19 @@ struct RemoteEntityBatch: Sendable {
     private let item: OrchestrationWorkItem
     private let history: [HistoryEvent]
     private let processor: EntityTurnProcessor
+    /// The batch's lock requests that no live orchestration made; both passes drop them.
+    private let refusedLocks: Set<String>
     /// The commit when the batch runs no operation (only locks and releases).
     let withoutOperations: OrchestrationTurnResult?
 
     /// Records the operations of the batch.
-    init(item: OrchestrationWorkItem, history: [HistoryEvent], logger: Logger) async throws {
+    init(item: OrchestrationWorkItem, history: [HistoryEvent], refusedLocks: Set<String>, logger: Logger) async throws {
+        self.refusedLocks = refusedLocks
         self.item = item
         self.history = history
         processor = EntityTurnProcessor(registry: TaskRegistry(), logger: logger)
         let recorded = Mutex<(ops: [(String, String?)], state: String?)>(([], nil))
-        let first = try await processor.process(item, cached: nil, loadHistory: { history }, operations: { context in
+        let first = try await processor.process(item, cached: nil, loadHistory: { history }, refusedLocks: refusedLocks, operations: { context in
             recorded.withLock {
                 if $0.ops.isEmpty { $0.state = context.state }
                 $0.ops.append((context.operationName, context.rawInput))
@@ -68,7 +71,7 @@ struct RemoteEntityBatch: Sendable {
         let finalState: String? = answer.hasEntityState ? answer.entityState.value : nil
         let results = answer.results
         let next = Mutex(0)
-        let output = try await processor.process(item, cached: nil, loadHistory: { history }, operations: { context in
+        let output = try await processor.process(item, cached: nil, loadHistory: { history }, refusedLocks: refusedLocks, operations: { context in
             let index = next.withLock { n in
                 defer { n += 1 }
                 return n
@@ -97,14 +100,14 @@ struct RemoteEntityBatch: Sendable {
             guard let target = EntityID(instanceId: s.instanceID) else {
                 throw DurableTaskError(.invalidArgument, "'\(s.instanceID)' is not an entity ID (@name@key)")
             }
-            let at: Date? = s.hasScheduledTime ? s.scheduledTime.date : nil
+            let at: Date? = s.hasScheduledTime ? s.scheduledTime.clampedDate : nil
             let request = EntityRequest(kind: .signal, operation: s.name, input: s.hasInput ? s.input.value : nil, scheduledTime: at)
             return try request.message(to: target, at: now, deliverAt: at.flatMap { $0 > now ? $0 : nil })
         case .startNewOrchestration(let o):
             let id = o.instanceID.isEmpty ? RandomIdentifier.compact() : o.instanceID
             let started = ExecutionStartedEvent(
                 name: o.name, instanceId: id, executionId: RandomIdentifier.uuidString(), input: o.hasInput ? o.input.value : nil,
-                version: o.hasVersion ? o.version.value : nil, scheduledStartTime: o.hasScheduledTime ? o.scheduledTime.date : nil)
+                version: o.hasVersion ? o.version.value : nil, scheduledStartTime: o.hasScheduledTime ? o.scheduledTime.clampedDate : nil)
             return OrchestrationMessage(
                 instanceId: id, executionId: started.executionId, event: HistoryEvent(timestamp: now, kind: .executionStarted(started)),
                 deliverAt: started.scheduledStartTime)

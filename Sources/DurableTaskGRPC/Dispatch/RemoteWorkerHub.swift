@@ -332,7 +332,8 @@ final class RemoteWorkerHub: RemoteWorkDispatcher {
         else { return false }
         let batch: RemoteEntityBatch
         do {
-            batch = try await RemoteEntityBatch(item: item, history: history, logger: logger)
+            let refused = try await EntityLockCheck.refusedLocks(in: item, store: store)
+            batch = try await RemoteEntityBatch(item: item, history: history, refusedLocks: refused, logger: logger)
         } catch {
             logger.error("entity batch could not be prepared", metadata: ["instanceId": .string(item.instanceId), "error": "\(error)"])
             return false

@@ -12,7 +12,7 @@ extension SidecarService {
             try entity.validate()
             try await client.signalEntity(
                 entity, operation: request.name, rawInput: request.hasInput ? request.input.value : nil,
-                at: request.hasScheduledTime ? request.scheduledTime.date : nil)
+                at: request.hasScheduledTime ? request.scheduledTime.clampedDate : nil)
             return ProtoSignalEntityResponse()
         }
     }
@@ -41,8 +41,8 @@ extension SidecarService {
                 prefix = String(text.drop(while: { $0 == "@" }))
             }
             let query = EntityQuery(
-                namePrefix: prefix, lastModifiedFrom: q.hasLastModifiedFrom ? q.lastModifiedFrom.date : nil,
-                lastModifiedTo: q.hasLastModifiedTo ? q.lastModifiedTo.date : nil,
+                namePrefix: prefix, lastModifiedFrom: q.hasLastModifiedFrom ? q.lastModifiedFrom.clampedDate : nil,
+                lastModifiedTo: q.hasLastModifiedTo ? q.lastModifiedTo.clampedDate : nil,
                 pageSize: q.hasPageSize && q.pageSize.value > 0 ? Int(q.pageSize.value) : 100,
                 continuationToken: q.hasContinuationToken && !q.continuationToken.value.isEmpty ? q.continuationToken.value : nil,
                 includeState: q.includeState)

@@ -32,7 +32,7 @@ struct SidecarService: ProtoTaskHubSidecarService.SimpleServiceProtocol {
             guard !request.name.isEmpty else { throw RPCErrors.invalid("an orchestration name is required") }
             let instanceId = request.instanceID.isEmpty ? RandomIdentifier.compact() : request.instanceID
             var options = DurableTaskClient.StartOptions(
-                instanceId: instanceId, startAt: request.hasScheduledStartTimestamp ? request.scheduledStartTimestamp.date : nil,
+                instanceId: instanceId, startAt: request.hasScheduledStartTimestamp ? request.scheduledStartTimestamp.clampedDate : nil,
                 version: request.hasVersion ? request.version.value : nil, tags: request.tags)
             if request.hasOrchestrationIDReusePolicy {
                 // The policy names the statuses in which an existing instance may be replaced. A
@@ -174,8 +174,8 @@ struct SidecarService: ProtoTaskHubSidecarService.SimpleServiceProtocol {
         try await RPCErrors.mapping {
             let q = request.query
             let query = InstanceQuery(
-                statuses: StateTranslation.statuses(q.runtimeStatus), createdFrom: q.hasCreatedTimeFrom ? q.createdTimeFrom.date : nil,
-                createdTo: q.hasCreatedTimeTo ? q.createdTimeTo.date : nil,
+                statuses: StateTranslation.statuses(q.runtimeStatus), createdFrom: q.hasCreatedTimeFrom ? q.createdTimeFrom.clampedDate : nil,
+                createdTo: q.hasCreatedTimeTo ? q.createdTimeTo.clampedDate : nil,
                 instanceIdPrefix: q.hasInstanceIDPrefix && !q.instanceIDPrefix.value.isEmpty ? q.instanceIDPrefix.value : nil,
                 pageSize: q.maxInstanceCount > 0 ? Int(q.maxInstanceCount) : 100,
                 continuationToken: q.hasContinuationToken && !q.continuationToken.value.isEmpty ? q.continuationToken.value : nil,
@@ -190,8 +190,8 @@ struct SidecarService: ProtoTaskHubSidecarService.SimpleServiceProtocol {
 
     func listInstanceIds(request: ProtoListInstanceIdsRequest, context: ServerContext) async throws -> ProtoListInstanceIdsResponse {
         try await RPCErrors.mapping {
-            let from: Date? = request.hasCompletedTimeFrom ? request.completedTimeFrom.date : nil
-            let to: Date? = request.hasCompletedTimeTo ? request.completedTimeTo.date : nil
+            let from: Date? = request.hasCompletedTimeFrom ? request.completedTimeFrom.clampedDate : nil
+            let to: Date? = request.hasCompletedTimeTo ? request.completedTimeTo.clampedDate : nil
             let query = InstanceQuery(
                 statuses: StateTranslation.statuses(request.runtimeStatus), pageSize: request.pageSize > 0 ? Int(request.pageSize) : 100,
                 continuationToken: request.hasLastInstanceKey && !request.lastInstanceKey.value.isEmpty ? request.lastInstanceKey.value : nil,
@@ -239,7 +239,7 @@ struct SidecarService: ProtoTaskHubSidecarService.SimpleServiceProtocol {
                 for id in batch.instanceIds { count += try await purge(id, recursive: request.recursive) }
             case .purgeInstanceFilter(let f):
                 let filter = PurgeInstancesFilter(
-                    createdFrom: f.hasCreatedTimeFrom ? f.createdTimeFrom.date : nil, createdTo: f.hasCreatedTimeTo ? f.createdTimeTo.date : nil,
+                    createdFrom: f.hasCreatedTimeFrom ? f.createdTimeFrom.clampedDate : nil, createdTo: f.hasCreatedTimeTo ? f.createdTimeTo.clampedDate : nil,
                     statuses: StateTranslation.statuses(f.runtimeStatus) ?? [.completed, .failed, .terminated, .canceled])
                 count = try await store.purgeInstances(filter)
             case nil:

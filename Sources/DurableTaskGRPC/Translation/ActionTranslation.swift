@@ -25,7 +25,8 @@ enum ActionTranslation {
                     name: a.name, instanceId: a.instanceID, input: a.hasInput ? a.input.value : nil,
                     version: a.hasVersion ? a.version.value : nil)))
             case .createTimer(let a):
-                answer.actions.append(OrchestratorAction(id: id, kind: .createTimer(fireAt: a.fireAt.date)))
+                // Clamped as a Swift orchestrator's timers are, so history holds a time every store and the API can show.
+                answer.actions.append(OrchestratorAction(id: id, kind: .createTimer(fireAt: a.fireAt.clampedDate)))
             case .sendEvent(let a):
                 answer.actions.append(OrchestratorAction(id: id, kind: .sendEvent(
                     instanceId: a.instance.instanceID, name: a.name, data: a.hasData ? a.data.value : nil)))

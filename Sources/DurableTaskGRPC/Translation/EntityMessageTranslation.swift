@@ -23,7 +23,7 @@ struct EntityMessageTranslation {
             target = e.targetInstanceID.value
             request = EntityRequest(
                 kind: .signal, operation: e.operation, input: e.hasInput ? e.input.value : nil, requestId: e.requestID,
-                parent: instanceId, scheduledTime: e.hasScheduledTime ? e.scheduledTime.date : nil)
+                parent: instanceId, scheduledTime: e.hasScheduledTime ? e.scheduledTime.clampedDate : nil)
         case .entityOperationCalled(let e):
             target = e.targetInstanceID.value
             request = EntityRequest(
@@ -106,6 +106,8 @@ struct EntityMessageTranslation {
             e.criticalSectionID = request.requestId ?? ""
             e.targetInstanceID = .init(target)
             out.entityUnlockSent = e
+        case .breakLock:
+            return HistoryTranslation.proto(event)  // operators send it, orchestrations never do
         }
         return out
     }

@@ -129,7 +129,7 @@ enum HistoryTranslation {
     ///
     /// - Throws: `invalidArgument` for event types the engine does not record.
     static func event(_ proto: ProtoHistoryEvent) throws -> HistoryEvent {
-        let time = proto.hasTimestamp ? proto.timestamp.date : Date()
+        let time = proto.hasTimestamp ? proto.timestamp.clampedDate : Date()
         func text(_ has: Bool, _ value: Google_Protobuf_StringValue) -> String? { has ? value.value : nil }
         let kind: HistoryEvent.Kind
         switch proto.eventType {
@@ -160,9 +160,9 @@ enum HistoryTranslation {
         case .subOrchestrationInstanceFailed(let e):
             kind = .subOrchestrationInstanceFailed(taskScheduledId: Int(e.taskScheduledID), failure: FailureDetails(e.failureDetails))
         case .timerCreated(let e):
-            kind = .timerCreated(fireAt: e.fireAt.date)
+            kind = .timerCreated(fireAt: e.fireAt.clampedDate)
         case .timerFired(let e):
-            kind = .timerFired(timerId: Int(e.timerID), fireAt: e.fireAt.date)
+            kind = .timerFired(timerId: Int(e.timerID), fireAt: e.fireAt.clampedDate)
         case .eventRaised(let e):
             kind = .eventRaised(name: e.name, input: text(e.hasInput, e.input))
         case .eventSent(let e):
@@ -191,6 +191,6 @@ enum HistoryTranslation {
         return ExecutionStartedEvent(
             name: e.name, instanceId: e.orchestrationInstance.instanceID, executionId: e.orchestrationInstance.executionID.value,
             input: e.hasInput ? e.input.value : nil, version: e.hasVersion ? e.version.value : nil, parent: parent,
-            scheduledStartTime: e.hasScheduledStartTimestamp ? e.scheduledStartTimestamp.date : nil, tags: e.tags)
+            scheduledStartTime: e.hasScheduledStartTimestamp ? e.scheduledStartTimestamp.clampedDate : nil, tags: e.tags)
     }
 }

@@ -5,6 +5,16 @@ import SwiftProtobuf
 // Small conversions between the wire's wrapper types and Swift values.
 
 extension Google_Protobuf_Timestamp {
+    /// The time, clamped to years 1 to 9999 as the engine keeps times. Never traps, unlike
+    /// SwiftProtobuf's `date`, whose `seconds - 978307200` overflows for seconds near `Int64.min`:
+    /// one such timestamp from a client (a scheduled start, a timer) crashed the host.
+    var clampedDate: Date {
+        // SwiftProtobuf's arithmetic, checked: the same Date for every time that has one.
+        let (since2001, overflow) = seconds.subtractingReportingOverflow(Int64(Date.timeIntervalBetween1970AndReferenceDate))
+        guard !overflow else { return DurableTime.earliest }
+        return DurableTime.clamped(Date(timeIntervalSinceReferenceDate: TimeInterval(since2001) + TimeInterval(nanos) / 1e9))
+    }
+
     /// Converts a time to whole microseconds (the SDKs print turn times to the microsecond and
     /// derive IDs from them) without trapping: times beyond what a `Timestamp` holds are clamped
     /// to its range (years 1 to 9999).

@@ -2,6 +2,7 @@ import Foundation
 import DurableTask
 import HTTPTypes
 import Hummingbird
+import NIOHTTP1
 
 /// One request on its way through a handler: the request, its query, and what the answer needs.
 struct APICall {
@@ -73,7 +74,8 @@ struct APICall {
         return token
     }
 
-    /// Reads the whole body, refusing more than the configured limit with `413`.
+    /// Reads the whole body, refusing more than the configured limit with `413` and a body that is
+    /// not well-formed HTTP/1.1 (a malformed chunk, say) with `400 malformed_request`.
     mutating func body() async throws -> [UInt8] {
         let limit = configuration.maxBodySize
         if let length = request.headers[.contentLength].flatMap({ Int($0) }), length > limit {
@@ -84,6 +86,8 @@ struct APICall {
             return Array(buffer.readableBytesView)
         } catch let error as any HTTPResponseError where error.status == .contentTooLarge {
             throw Self.tooLarge(limit)
+        } catch let error as HTTPParserError {
+            throw ManagementAPIError.malformedBody(error)
         }
     }
 

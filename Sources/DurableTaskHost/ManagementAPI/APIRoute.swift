@@ -25,6 +25,9 @@ enum APIRoute: Sendable, Equatable {
     case getEntity(name: String, key: String)
     /// `GET entities[/{entityName}]`
     case listEntities(name: String?)
+    /// `POST entities/{entityName}/{entityKey}/breakLock?reason=…` (our addition): an operator
+    /// breaks a stuck lock
+    case breakEntityLock(name: String, key: String)
 
     /// The operations of `POST instances/{instanceId}/{operation}`.
     enum InstanceOperation: String, Sendable, CaseIterable {
@@ -47,6 +50,9 @@ enum APIRoute: Sendable, Equatable {
             default: throw .noRoute
             }
         case "entities":
+            if n == 4, method == .post, segments[3].lowercased() == "breaklock" {
+                return .breakEntityLock(name: segments[1], key: segments[2])
+            }
             guard n <= 3 else { throw .noRoute }
             let name = n >= 2 ? segments[1] : nil
             let key = n == 3 ? segments[2] : ""

@@ -1,19 +1,22 @@
+import DurableTask
 import Foundation
 
 /// The timestamp formats of §6.1: UTC, `Z`-terminated, to the second for instance times and with
 /// up to 7 fractional digits for history times; lenient RFC 3339 parsing for query values.
+///
+/// Every date renders: one outside years 1 to 9999 (a remote worker's timer in the year 10^11,
+/// say) shows as the nearest end of that range, as ``DurableTime`` stores it.
 enum APITimestamps {
     /// `yyyy-MM-ddTHH:mm:ssZ`, cut (not rounded) to the second.
     static func seconds(_ date: Date) -> String {
-        let ticks = Int64((date.timeIntervalSince1970 * 10_000_000).rounded(.down))
-        return civil(seconds: floorDiv(ticks, 10_000_000)) + "Z"
+        civil(seconds: floorDiv(ticks(date, .down), 10_000_000)) + "Z"
     }
 
     /// ISO 8601 UTC with up to 7 fractional digits, trailing zeros dropped: `2024-05-01T12:00:00.5Z`.
     static func precise(_ date: Date) -> String {
-        let ticks = Int64((date.timeIntervalSince1970 * 10_000_000).rounded())
-        let secs = floorDiv(ticks, 10_000_000)
-        var fraction = String(ticks - secs * 10_000_000)
+        let total = ticks(date, .toNearestOrAwayFromZero)
+        let secs = floorDiv(total, 10_000_000)
+        var fraction = String(total - secs * 10_000_000)
         fraction = String(repeating: "0", count: 7 - fraction.count) + fraction
         while fraction.last == "0" { fraction.removeLast() }
         return civil(seconds: secs) + (fraction.isEmpty ? "" : "." + fraction) + "Z"
@@ -73,6 +76,15 @@ enum APITimestamps {
         _ = take(":")
         guard let om = number(2), om < 60, i == s.count else { return nil }
         return Date(timeIntervalSince1970: seconds - sign * Double(oh * 3600 + om * 60))
+    }
+
+    /// The date in 100-ns ticks since 1970, clamped to years 1 to 9999. Whole seconds and the
+    /// fraction are converted apart: the product of seconds near year 9999 and 10^7 is past the
+    /// range where a `Double` holds every integer.
+    private static func ticks(_ date: Date, _ rule: FloatingPointRoundingRule) -> Int64 {
+        let seconds = DurableTime.clamped(date).timeIntervalSince1970
+        let whole = seconds.rounded(.down)
+        return Int64(whole) * 10_000_000 + Int64(((seconds - whole) * 10_000_000).rounded(rule))
     }
 
     private static func floorDiv(_ a: Int64, _ b: Int64) -> Int64 {

@@ -1,4 +1,5 @@
 public import Hummingbird
+import HummingbirdCore
 import NIOCore
 
 /// Answers every request with the management API (paths outside the base path get `404`).
@@ -44,6 +45,11 @@ extension ManagementAPI {
     /// Builds a Hummingbird application that serves this API on `host` and `port` (by default
     /// ``Configuration/host`` and ``Configuration/port``). Run it as a ServiceLifecycle service (it is one).
     ///
+    /// The server closes connections idle for ``Configuration/idleTimeout``, answers connections
+    /// beyond ``Configuration/maxConnections`` with `503 too_many_connections`, and gives every error
+    /// answer a JSON body, including those of the HTTP layer below the API (a request that is not
+    /// well-formed HTTP/1.1 gets `400 malformed_request`).
+    ///
     /// - Parameters:
     ///   - host: the address to bind; overrides ``Configuration/host``.
     ///   - port: the port to bind (`0` picks a free one); overrides ``Configuration/port``.
@@ -59,8 +65,13 @@ extension ManagementAPI {
         try configuration.validate()
         let api = ManagementAPI(client: client, configuration: configuration, logger: logger)
         let fallbackPort = configuration.port
+        let connections = configuration.maxConnections.map { ConnectionCount(maximum: $0, logger: logger) }
+        let server = HTTPServerBuilder.http1(configuration: HTTP1Channel.Configuration(
+            additionalChannelHandlers: (connections.map { [ConnectionLimitHandler(count: $0)] } ?? []) + [ErrorBodyHandler()],
+            idleTimeout: configuration.idleTimeout.map { TimeAmount($0) }))
         return Application(
             responder: api.responder,
+            server: server,
             configuration: ApplicationConfiguration(address: .hostname(configuration.host, port: configuration.port)),
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? fallbackPort

@@ -23,13 +23,27 @@ extension ManagementAPI {
         public var host: String
         /// The port ``ManagementAPI/makeApplication(host:port:onServerRunning:)`` binds to by default; `0` picks a free one. Default 7071.
         public var port: Int
+        /// How long a connection may sit idle (no request being read or answered) before the
+        /// server closes it; `nil` keeps idle connections open for as long as the client likes.
+        /// A request that is being answered (a long poll, for one) is never cut. Default 75 s:
+        /// longer than the 60 s after which common clients and load balancers drop an idle
+        /// connection themselves, so it is normally the client that closes first.
+        public var idleTimeout: Duration?
+        /// The most connections the server holds open at once; each one beyond it is answered
+        /// `503 too_many_connections` (with `Retry-After`) and closed. `nil`: no limit. Default 1024.
+        public var maxConnections: Int?
+
+        /// The default ``idleTimeout``: 75 s.
+        public static let defaultIdleTimeout: Duration = .seconds(75)
+        /// The default ``maxConnections``: 1024.
+        public static let defaultMaxConnections = 1024
 
         /// Creates a configuration.
         public init(
             basePath: String = "/runtime/webhooks/durabletask", taskHub: String = "default",
             connectionName: String = "Storage", systemKey: String? = nil, maxBodySize: Int = 1 << 20,
             orchestratorNames: Set<String>? = nil, entityNames: Set<String>? = nil, host: String = "127.0.0.1",
-            port: Int = 7071
+            port: Int = 7071, idleTimeout: Duration? = defaultIdleTimeout, maxConnections: Int? = defaultMaxConnections
         ) {
             self.basePath = basePath
             self.taskHub = taskHub
@@ -40,6 +54,8 @@ extension ManagementAPI {
             self.entityNames = entityNames.map { Set($0.map { $0.lowercased() }) }
             self.host = host
             self.port = port
+            self.idleTimeout = idleTimeout
+            self.maxConnections = maxConnections
         }
 
         /// Whether ``host`` is a loopback address (`localhost`, `127.0.0.0/8`, `::1`).
@@ -49,8 +65,8 @@ extension ManagementAPI {
         ///
         /// - Throws: ``ManagementAPIConfigurationError`` with code `keyRequired` when ``host`` is not
         ///   a loopback address and no ``systemKey`` is set (§8.3), or `invalidValue` for an empty
-        ///   key, a base path that does not start with `/`, a non-positive body limit or a port
-        ///   outside 0...65535.
+        ///   key, a base path that does not start with `/`, a non-positive body limit, a port
+        ///   outside 0...65535, an idle timeout under 1 ms or a connection limit under 1.
         public func validate() throws {
             if let systemKey, systemKey.isEmpty {
                 throw ManagementAPIConfigurationError(.invalidValue, "the system key must not be empty")
@@ -68,6 +84,12 @@ extension ManagementAPI {
             }
             guard (0...65_535).contains(port) else {
                 throw ManagementAPIConfigurationError(.invalidValue, "the port must be in 0...65535, not \(port)")
+            }
+            if let idleTimeout, idleTimeout < .milliseconds(1) {
+                throw ManagementAPIConfigurationError(.invalidValue, "the idle timeout must be at least 1 ms, not \(idleTimeout)")
+            }
+            if let maxConnections, maxConnections < 1 {
+                throw ManagementAPIConfigurationError(.invalidValue, "the connection limit must be at least 1, not \(maxConnections)")
             }
         }
 

@@ -30,6 +30,16 @@ extension ManagementAPI {
         return APIResponses.empty(.accepted)
     }
 
+    /// `POST entities/{name}/{key}/breakLock?reason=…`: breaks the entity's lock, whoever holds it;
+    /// the entity records the break with the reason. `202`.
+    func breakEntityLock(name: String, key: String, _ call: APICall) async throws -> Response {
+        let id = EntityID(name: name, key: key == "$" ? "" : key)
+        do { try id.validate() } catch let error as DurableTaskError { throw ManagementAPIError.badRequest(error.message) }
+        let reason = call.query["reason"] ?? "broken through the management API"
+        try await client.breakEntityLock(id, reason: reason)
+        return APIResponses.empty(.accepted)
+    }
+
     /// §4.10: `GET entities/{name}/{key}`: `200` with the state itself; `404` if none. Key `$` is the empty key.
     func getEntity(name: String, key: String) async throws -> Response {
         let id = EntityID(name: name, key: key == "$" ? "" : key)

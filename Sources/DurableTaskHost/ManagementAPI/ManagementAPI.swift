@@ -57,7 +57,10 @@ public struct ManagementAPI: Sendable {
             return try await dispatch(route, &call)
         } catch let error as ManagementAPIError {
             logger.debug("management API request refused", metadata: metadata(request, error))
-            return error.response
+            var response = error.response
+            // After a framing error the rest of the stream means nothing: the server closes it.
+            if error.code == .malformedRequest { response.headers[.connection] = "close" }
+            return response
         } catch let error as DurableTaskError {
             if let answer = Self.translate(error) {
                 logger.debug("management API request refused", metadata: metadata(request, answer))
@@ -91,6 +94,7 @@ public struct ManagementAPI: Sendable {
         case .signalEntity(let name, let key, let operation): try await signalEntity(name: name, key: key, operation: operation, &call)
         case .getEntity(let name, let key): try await getEntity(name: name, key: key)
         case .listEntities(let name): try await listEntities(name: name, call)
+        case .breakEntityLock(let name, let key): try await breakEntityLock(name: name, key: key, call)
         }
     }
 

@@ -36,6 +36,12 @@ public struct ManagementAPIError: Error, Sendable, CustomStringConvertible {
         public static let payloadTooLarge = Code("payload_too_large")
         /// The route exists but the engine does not support it yet (501).
         public static let notImplemented = Code("not_implemented")
+        /// The request is not well-formed HTTP/1.1, e.g. a malformed chunked body (400); the
+        /// server closes the connection after answering.
+        public static let malformedRequest = Code("malformed_request")
+        /// The server already holds its maximum of connections (503, with `Retry-After`); the
+        /// connection is closed.
+        public static let tooManyConnections = Code("too_many_connections")
         /// The task hub's store cannot be reached (503, with `Retry-After`).
         public static let storeUnavailable = Code("store_unavailable")
         /// Anything unexpected (500); details go to the log, not to the caller.
@@ -74,6 +80,10 @@ extension ManagementAPIError {
     static func noInstance(_ id: String) -> Self { notFound("no instance has ID '\(id)'") }
     static let unauthorized = Self(.unauthorized, .unauthorized, "a valid key is required (x-functions-key header or code query parameter)")
     static let noRoute = Self(.notFound, .notFound, "no management API route matches this method and path")
+    /// The request body broke HTTP/1.1's framing (`error` says how); the connection is closed after the answer.
+    static func malformedBody(_ error: any Error) -> Self {
+        Self(.badRequest, .malformedRequest, "the request body is not well-formed HTTP/1.1 (\(error))")
+    }
     static let `internal` = Self(.internalServerError, .internal, "the server failed to process the request; see its log")
 
     /// The store cannot be reached. For a request that writes, says that it may or may not have

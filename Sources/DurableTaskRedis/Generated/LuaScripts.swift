@@ -3,8 +3,8 @@
 
 /// The task hub's Lua scripts, one per atomic store operation. See lua/README.md.
 enum LuaScripts {
-    /// `lua/abandon_orchestration.lua`.
-    static let abandonOrchestration = RedisScript(
+    /// `lua/abandon_activity.lua`.
+    static let abandonActivity = RedisScript(
         #"""
         -- lib.lua: helpers prepended to every instance script by scripts/generate-lua.sh.
         --
@@ -29,7 +29,7 @@ enum LuaScripts {
         -- Instance hash fields: n name, e execution ID, s status, in input, out output, cs custom status,
         -- fd failure details (JSON), ct created ms, ut updated ms, pi parent instance ID, st scheduled start ms,
         -- v version, hl history length, lt lease token, lx lease expiry ms, lc leased message count,
-        -- w number of waiting clients.
+        -- dc deliveries since the last commit (the poison counter), w number of waiting clients.
 
         local K_INST, K_HIST, K_INBOX, K_READY, K_QUEUED, K_LEASES, K_TIMERS, K_TWAKE = 1, 2, 3, 4, 5, 6, 7, 8
         local K_ACT, K_OUTBOX, K_CREATED, K_IDS, K_NAME, K_SEEN, K_WAIT, K_STATUS0 = 9, 10, 11, 12, 13, 14, 15, 16
@@ -102,16 +102,155 @@ enum LuaScripts {
         end
 
         -- Leases the instance to `token` for up to `max` inbox messages and returns the work item
-        -- { execution ID, history length, message count, message JSON... }, or nil if the inbox is empty.
+        -- { execution ID, history length, message count, delivery count, message JSON... }, or nil if the
+        -- inbox is empty. Each lease counts a delivery; a commit resets the count. After a delivery that
+        -- did not commit, one message at a time isolates a poison message.
         local function leaseInstance(id, token, leaseMs, max, now)
           local n = redis.call('LLEN', KEYS[K_INBOX])
           if n == 0 then return nil end
+          local dc = redis.call('HINCRBY', KEYS[K_INST], 'dc', 1)
+          if dc > 1 then max = 1 end
           if n > max then n = max end
           local expiry = now + leaseMs
           redis.call('HSET', KEYS[K_INST], 'lt', token, 'lx', expiry, 'lc', n)
           redis.call('ZADD', KEYS[K_LEASES], expiry, id)
           local f = redis.call('HMGET', KEYS[K_INST], 'e', 'hl')
-          local out = { f[1] or '', tonumber(f[2] or '0'), n }
+          local out = { f[1] or '', tonumber(f[2] or '0'), n, dc }
+          local msgs = redis.call('LRANGE', KEYS[K_INBOX], 0, n - 1)
+          for i = 1, #msgs do out[#out + 1] = msgs[i] end
+          return out
+        end
+
+        -- abandon_activity.lua: release an activity this consumer holds so the next recovery pass hands
+        -- it to a worker at once (its idle time is set past any lease).
+        -- KEYS: the instance layout of lib.lua.
+        -- ARGV: 1 stream entry ID, 2 consumer name, 3 idle time to set (ms), 4 '1' when the activity was
+        --       not run (the delivery does not count: the reclaim that follows gives this delivery's count)
+        -- Returns: 1
+        -- Errors: 'DT_LEASE_LOST' when this consumer does not hold the entry.
+        local entry, consumer = ARGV[1], ARGV[2]
+        local p = redis.call('XPENDING', KEYS[K_ACT], 'dt', entry, entry, 1)
+        if #p == 0 or p[1][2] ~= consumer then return redis.error_reply('DT_LEASE_LOST') end
+        -- A reclaim (XAUTOCLAIM) adds one to the entry's delivery counter.
+        local deliveries = tonumber(p[1][4])
+        if ARGV[4] == '1' and deliveries > 0 then deliveries = deliveries - 1 end
+        redis.call('XCLAIM', KEYS[K_ACT], 'dt', consumer, 0, entry, 'IDLE', ARGV[3], 'RETRYCOUNT', deliveries, 'JUSTID')
+        return 1
+        """#
+    )
+    /// `lua/abandon_orchestration.lua`.
+    static let abandonOrchestration = RedisScript(
+        #"""
+        -- lib.lua: helpers prepended to every instance script by scripts/generate-lua.sh.
+        --
+        -- Every instance script receives the same KEYS layout (all keys share the hash tag {hub:p}):
+        --   KEYS[1]  i:<id>        HASH   instance state (fields below)
+        --   KEYS[2]  h:<id>        LIST   history events (JSON)
+        --   KEYS[3]  in:<id>       LIST   inbox: pending messages (JSON history events)
+        --   KEYS[4]  ready         LIST   instance IDs with visible messages (may hold stale duplicates)
+        --   KEYS[5]  queued        ZSET   instance ID -> ms when pushed to `ready` (dedupe + crash recovery)
+        --   KEYS[6]  leases        ZSET   instance ID -> lease expiry ms
+        --   KEYS[7]  timers        ZSET   timer member -> due ms
+        --   KEYS[8]  twake         LIST   wake-up tokens for timer loops
+        --   KEYS[9]  act           STREAM activity work items (consumer group "dt")
+        --   KEYS[10] outbox        STREAM messages to other instances, delivered by the committing worker
+        --   KEYS[11] idx:created   ZSET   instance ID -> created ms
+        --   KEYS[12] idx:id        ZSET   instance ID (score 0, lexicographic prefix queries)
+        --   KEYS[13] idx:n:<name>  ZSET   instance ID -> created ms, per orchestrator name
+        --   KEYS[14] seen          ZSET   routed message ID -> ms (dedupe of redelivered outbox entries)
+        --   KEYS[15] w:<id>        LIST   wake-up tokens for clients waiting on this instance
+        --   KEYS[16..23] idx:s:<Status> ZSET instance ID -> created ms, one per status, in STATUS order
+        --
+        -- Instance hash fields: n name, e execution ID, s status, in input, out output, cs custom status,
+        -- fd failure details (JSON), ct created ms, ut updated ms, pi parent instance ID, st scheduled start ms,
+        -- v version, hl history length, lt lease token, lx lease expiry ms, lc leased message count,
+        -- dc deliveries since the last commit (the poison counter), w number of waiting clients.
+
+        local K_INST, K_HIST, K_INBOX, K_READY, K_QUEUED, K_LEASES, K_TIMERS, K_TWAKE = 1, 2, 3, 4, 5, 6, 7, 8
+        local K_ACT, K_OUTBOX, K_CREATED, K_IDS, K_NAME, K_SEEN, K_WAIT, K_STATUS0 = 9, 10, 11, 12, 13, 14, 15, 16
+
+        local STATUS = { Pending = 0, Running = 1, Completed = 2, ContinuedAsNew = 3, Failed = 4, Canceled = 5,
+          Terminated = 6, Suspended = 7 }
+
+        local function statusKey(s) return KEYS[K_STATUS0 + STATUS[s]] end
+
+        local function isLive(s)
+          return s == 'Pending' or s == 'Running' or s == 'Suspended' or s == 'ContinuedAsNew'
+        end
+
+        local function nowMs()
+          local t = redis.call('TIME')
+          return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+        end
+
+        -- Whether a live lease is held on the instance.
+        local function isLeased(now)
+          local lx = redis.call('HGET', KEYS[K_INST], 'lx')
+          return lx and tonumber(lx) > now
+        end
+
+        -- Queues the instance for a worker unless it is leased (the lease holder requeues it on release).
+        local function makeReady(id, now)
+          if isLeased(now) then return end
+          if redis.call('ZADD', KEYS[K_QUEUED], 'NX', now, id) == 1 then
+            redis.call('RPUSH', KEYS[K_READY], id)
+          end
+        end
+
+        -- Wakes every client waiting on this instance (they re-read its state).
+        local function notifyWaiters()
+          local w = tonumber(redis.call('HGET', KEYS[K_INST], 'w') or '0')
+          if w > 0 then
+            for _ = 1, w do redis.call('RPUSH', KEYS[K_WAIT], '1') end
+            redis.call('HSET', KEYS[K_INST], 'w', 0)
+            redis.call('PEXPIRE', KEYS[K_WAIT], 60000)
+          end
+        end
+
+        -- Moves the instance between status indexes and records the status.
+        local function setStatus(id, old, new, created)
+          if old == new then return end
+          if old and STATUS[old] then redis.call('ZREM', statusKey(old), id) end
+          redis.call('ZADD', statusKey(new), created, id)
+          redis.call('HSET', KEYS[K_INST], 's', new)
+        end
+
+        -- Removes an instance's state, history, inbox, lease and index entries (not its name index:
+        -- callers pass the current name's index as KEYS[13]; stale entries elsewhere are skipped by queries).
+        local function dropInstance(id, status)
+          if status and STATUS[status] then redis.call('ZREM', statusKey(status), id) end
+          redis.call('DEL', KEYS[K_INST], KEYS[K_HIST], KEYS[K_INBOX])
+          redis.call('ZREM', KEYS[K_LEASES], id)
+          redis.call('ZREM', KEYS[K_QUEUED], id)
+        end
+
+        -- Creates (or replaces) the instance record as Pending and indexes it.
+        -- a: { id, exec, name, input, version, parent, created, scheduled }
+        local function createRecord(a)
+          redis.call('DEL', KEYS[K_INST])
+          redis.call('HSET', KEYS[K_INST], 'n', a.name, 'e', a.exec, 'in', a.input, 'ct', a.created, 'ut', a.created,
+            'pi', a.parent, 'st', a.scheduled, 'v', a.version, 'hl', 0)
+          setStatus(a.id, nil, 'Pending', a.created)
+          redis.call('ZADD', KEYS[K_CREATED], a.created, a.id)
+          redis.call('ZADD', KEYS[K_IDS], 0, a.id)
+          redis.call('ZADD', KEYS[K_NAME], a.created, a.id)
+        end
+
+        -- Leases the instance to `token` for up to `max` inbox messages and returns the work item
+        -- { execution ID, history length, message count, delivery count, message JSON... }, or nil if the
+        -- inbox is empty. Each lease counts a delivery; a commit resets the count. After a delivery that
+        -- did not commit, one message at a time isolates a poison message.
+        local function leaseInstance(id, token, leaseMs, max, now)
+          local n = redis.call('LLEN', KEYS[K_INBOX])
+          if n == 0 then return nil end
+          local dc = redis.call('HINCRBY', KEYS[K_INST], 'dc', 1)
+          if dc > 1 then max = 1 end
+          if n > max then n = max end
+          local expiry = now + leaseMs
+          redis.call('HSET', KEYS[K_INST], 'lt', token, 'lx', expiry, 'lc', n)
+          redis.call('ZADD', KEYS[K_LEASES], expiry, id)
+          local f = redis.call('HMGET', KEYS[K_INST], 'e', 'hl')
+          local out = { f[1] or '', tonumber(f[2] or '0'), n, dc }
           local msgs = redis.call('LRANGE', KEYS[K_INBOX], 0, n - 1)
           for i = 1, #msgs do out[#out + 1] = msgs[i] end
           return out
@@ -119,13 +258,16 @@ enum LuaScripts {
 
         -- abandon_orchestration.lua: release a lease without consuming messages.
         -- KEYS: the instance layout of lib.lua.
-        -- ARGV: 1 instance ID, 2 lease token
+        -- ARGV: 1 instance ID, 2 lease token, 3 '1' when the work was not run (the delivery does not count)
         -- Returns: 1
         -- Errors: 'DT_LEASE_LOST' when the token does not hold the lease.
         local id, token = ARGV[1], ARGV[2]
         local now = nowMs()
         if redis.call('HGET', KEYS[K_INST], 'lt') ~= token then return redis.error_reply('DT_LEASE_LOST') end
         redis.call('HDEL', KEYS[K_INST], 'lt', 'lx', 'lc')
+        if ARGV[3] == '1' and tonumber(redis.call('HGET', KEYS[K_INST], 'dc') or '0') > 0 then
+          redis.call('HINCRBY', KEYS[K_INST], 'dc', -1)
+        end
         redis.call('ZREM', KEYS[K_LEASES], id)
         if redis.call('LLEN', KEYS[K_INBOX]) > 0 then makeReady(id, now) end
         return 1
@@ -157,7 +299,7 @@ enum LuaScripts {
         -- Instance hash fields: n name, e execution ID, s status, in input, out output, cs custom status,
         -- fd failure details (JSON), ct created ms, ut updated ms, pi parent instance ID, st scheduled start ms,
         -- v version, hl history length, lt lease token, lx lease expiry ms, lc leased message count,
-        -- w number of waiting clients.
+        -- dc deliveries since the last commit (the poison counter), w number of waiting clients.
 
         local K_INST, K_HIST, K_INBOX, K_READY, K_QUEUED, K_LEASES, K_TIMERS, K_TWAKE = 1, 2, 3, 4, 5, 6, 7, 8
         local K_ACT, K_OUTBOX, K_CREATED, K_IDS, K_NAME, K_SEEN, K_WAIT, K_STATUS0 = 9, 10, 11, 12, 13, 14, 15, 16
@@ -230,16 +372,20 @@ enum LuaScripts {
         end
 
         -- Leases the instance to `token` for up to `max` inbox messages and returns the work item
-        -- { execution ID, history length, message count, message JSON... }, or nil if the inbox is empty.
+        -- { execution ID, history length, message count, delivery count, message JSON... }, or nil if the
+        -- inbox is empty. Each lease counts a delivery; a commit resets the count. After a delivery that
+        -- did not commit, one message at a time isolates a poison message.
         local function leaseInstance(id, token, leaseMs, max, now)
           local n = redis.call('LLEN', KEYS[K_INBOX])
           if n == 0 then return nil end
+          local dc = redis.call('HINCRBY', KEYS[K_INST], 'dc', 1)
+          if dc > 1 then max = 1 end
           if n > max then n = max end
           local expiry = now + leaseMs
           redis.call('HSET', KEYS[K_INST], 'lt', token, 'lx', expiry, 'lc', n)
           redis.call('ZADD', KEYS[K_LEASES], expiry, id)
           local f = redis.call('HMGET', KEYS[K_INST], 'e', 'hl')
-          local out = { f[1] or '', tonumber(f[2] or '0'), n }
+          local out = { f[1] or '', tonumber(f[2] or '0'), n, dc }
           local msgs = redis.call('LRANGE', KEYS[K_INBOX], 0, n - 1)
           for i = 1, #msgs do out[#out + 1] = msgs[i] end
           return out
@@ -300,7 +446,7 @@ enum LuaScripts {
         -- Instance hash fields: n name, e execution ID, s status, in input, out output, cs custom status,
         -- fd failure details (JSON), ct created ms, ut updated ms, pi parent instance ID, st scheduled start ms,
         -- v version, hl history length, lt lease token, lx lease expiry ms, lc leased message count,
-        -- w number of waiting clients.
+        -- dc deliveries since the last commit (the poison counter), w number of waiting clients.
 
         local K_INST, K_HIST, K_INBOX, K_READY, K_QUEUED, K_LEASES, K_TIMERS, K_TWAKE = 1, 2, 3, 4, 5, 6, 7, 8
         local K_ACT, K_OUTBOX, K_CREATED, K_IDS, K_NAME, K_SEEN, K_WAIT, K_STATUS0 = 9, 10, 11, 12, 13, 14, 15, 16
@@ -373,16 +519,20 @@ enum LuaScripts {
         end
 
         -- Leases the instance to `token` for up to `max` inbox messages and returns the work item
-        -- { execution ID, history length, message count, message JSON... }, or nil if the inbox is empty.
+        -- { execution ID, history length, message count, delivery count, message JSON... }, or nil if the
+        -- inbox is empty. Each lease counts a delivery; a commit resets the count. After a delivery that
+        -- did not commit, one message at a time isolates a poison message.
         local function leaseInstance(id, token, leaseMs, max, now)
           local n = redis.call('LLEN', KEYS[K_INBOX])
           if n == 0 then return nil end
+          local dc = redis.call('HINCRBY', KEYS[K_INST], 'dc', 1)
+          if dc > 1 then max = 1 end
           if n > max then n = max end
           local expiry = now + leaseMs
           redis.call('HSET', KEYS[K_INST], 'lt', token, 'lx', expiry, 'lc', n)
           redis.call('ZADD', KEYS[K_LEASES], expiry, id)
           local f = redis.call('HMGET', KEYS[K_INST], 'e', 'hl')
-          local out = { f[1] or '', tonumber(f[2] or '0'), n }
+          local out = { f[1] or '', tonumber(f[2] or '0'), n, dc }
           local msgs = redis.call('LRANGE', KEYS[K_INBOX], 0, n - 1)
           for i = 1, #msgs do out[#out + 1] = msgs[i] end
           return out
@@ -427,7 +577,7 @@ enum LuaScripts {
         i = i + nh
         local function field(v) if v == '\0' then return false end return v end
         local sets = { 'hl', hl, 'ut', ARGV[10] }
-        local dels = { 'lt', 'lx', 'lc' }
+        local dels = { 'lt', 'lx', 'lc', 'dc' }
         for _, p in ipairs({ { 'out', ARGV[5] }, { 'fd', ARGV[6] }, { 'cs', ARGV[7] } }) do
           if field(p[2]) then sets[#sets + 1] = p[1]; sets[#sets + 1] = p[2] else dels[#dels + 1] = p[1] end
         end
@@ -502,7 +652,7 @@ enum LuaScripts {
         -- Instance hash fields: n name, e execution ID, s status, in input, out output, cs custom status,
         -- fd failure details (JSON), ct created ms, ut updated ms, pi parent instance ID, st scheduled start ms,
         -- v version, hl history length, lt lease token, lx lease expiry ms, lc leased message count,
-        -- w number of waiting clients.
+        -- dc deliveries since the last commit (the poison counter), w number of waiting clients.
 
         local K_INST, K_HIST, K_INBOX, K_READY, K_QUEUED, K_LEASES, K_TIMERS, K_TWAKE = 1, 2, 3, 4, 5, 6, 7, 8
         local K_ACT, K_OUTBOX, K_CREATED, K_IDS, K_NAME, K_SEEN, K_WAIT, K_STATUS0 = 9, 10, 11, 12, 13, 14, 15, 16
@@ -575,16 +725,20 @@ enum LuaScripts {
         end
 
         -- Leases the instance to `token` for up to `max` inbox messages and returns the work item
-        -- { execution ID, history length, message count, message JSON... }, or nil if the inbox is empty.
+        -- { execution ID, history length, message count, delivery count, message JSON... }, or nil if the
+        -- inbox is empty. Each lease counts a delivery; a commit resets the count. After a delivery that
+        -- did not commit, one message at a time isolates a poison message.
         local function leaseInstance(id, token, leaseMs, max, now)
           local n = redis.call('LLEN', KEYS[K_INBOX])
           if n == 0 then return nil end
+          local dc = redis.call('HINCRBY', KEYS[K_INST], 'dc', 1)
+          if dc > 1 then max = 1 end
           if n > max then n = max end
           local expiry = now + leaseMs
           redis.call('HSET', KEYS[K_INST], 'lt', token, 'lx', expiry, 'lc', n)
           redis.call('ZADD', KEYS[K_LEASES], expiry, id)
           local f = redis.call('HMGET', KEYS[K_INST], 'e', 'hl')
-          local out = { f[1] or '', tonumber(f[2] or '0'), n }
+          local out = { f[1] or '', tonumber(f[2] or '0'), n, dc }
           local msgs = redis.call('LRANGE', KEYS[K_INBOX], 0, n - 1)
           for i = 1, #msgs do out[#out + 1] = msgs[i] end
           return out
@@ -654,7 +808,7 @@ enum LuaScripts {
         -- Instance hash fields: n name, e execution ID, s status, in input, out output, cs custom status,
         -- fd failure details (JSON), ct created ms, ut updated ms, pi parent instance ID, st scheduled start ms,
         -- v version, hl history length, lt lease token, lx lease expiry ms, lc leased message count,
-        -- w number of waiting clients.
+        -- dc deliveries since the last commit (the poison counter), w number of waiting clients.
 
         local K_INST, K_HIST, K_INBOX, K_READY, K_QUEUED, K_LEASES, K_TIMERS, K_TWAKE = 1, 2, 3, 4, 5, 6, 7, 8
         local K_ACT, K_OUTBOX, K_CREATED, K_IDS, K_NAME, K_SEEN, K_WAIT, K_STATUS0 = 9, 10, 11, 12, 13, 14, 15, 16
@@ -727,16 +881,20 @@ enum LuaScripts {
         end
 
         -- Leases the instance to `token` for up to `max` inbox messages and returns the work item
-        -- { execution ID, history length, message count, message JSON... }, or nil if the inbox is empty.
+        -- { execution ID, history length, message count, delivery count, message JSON... }, or nil if the
+        -- inbox is empty. Each lease counts a delivery; a commit resets the count. After a delivery that
+        -- did not commit, one message at a time isolates a poison message.
         local function leaseInstance(id, token, leaseMs, max, now)
           local n = redis.call('LLEN', KEYS[K_INBOX])
           if n == 0 then return nil end
+          local dc = redis.call('HINCRBY', KEYS[K_INST], 'dc', 1)
+          if dc > 1 then max = 1 end
           if n > max then n = max end
           local expiry = now + leaseMs
           redis.call('HSET', KEYS[K_INST], 'lt', token, 'lx', expiry, 'lc', n)
           redis.call('ZADD', KEYS[K_LEASES], expiry, id)
           local f = redis.call('HMGET', KEYS[K_INST], 'e', 'hl')
-          local out = { f[1] or '', tonumber(f[2] or '0'), n }
+          local out = { f[1] or '', tonumber(f[2] or '0'), n, dc }
           local msgs = redis.call('LRANGE', KEYS[K_INBOX], 0, n - 1)
           for i = 1, #msgs do out[#out + 1] = msgs[i] end
           return out
@@ -830,7 +988,7 @@ enum LuaScripts {
         -- Instance hash fields: n name, e execution ID, s status, in input, out output, cs custom status,
         -- fd failure details (JSON), ct created ms, ut updated ms, pi parent instance ID, st scheduled start ms,
         -- v version, hl history length, lt lease token, lx lease expiry ms, lc leased message count,
-        -- w number of waiting clients.
+        -- dc deliveries since the last commit (the poison counter), w number of waiting clients.
 
         local K_INST, K_HIST, K_INBOX, K_READY, K_QUEUED, K_LEASES, K_TIMERS, K_TWAKE = 1, 2, 3, 4, 5, 6, 7, 8
         local K_ACT, K_OUTBOX, K_CREATED, K_IDS, K_NAME, K_SEEN, K_WAIT, K_STATUS0 = 9, 10, 11, 12, 13, 14, 15, 16
@@ -903,16 +1061,20 @@ enum LuaScripts {
         end
 
         -- Leases the instance to `token` for up to `max` inbox messages and returns the work item
-        -- { execution ID, history length, message count, message JSON... }, or nil if the inbox is empty.
+        -- { execution ID, history length, message count, delivery count, message JSON... }, or nil if the
+        -- inbox is empty. Each lease counts a delivery; a commit resets the count. After a delivery that
+        -- did not commit, one message at a time isolates a poison message.
         local function leaseInstance(id, token, leaseMs, max, now)
           local n = redis.call('LLEN', KEYS[K_INBOX])
           if n == 0 then return nil end
+          local dc = redis.call('HINCRBY', KEYS[K_INST], 'dc', 1)
+          if dc > 1 then max = 1 end
           if n > max then n = max end
           local expiry = now + leaseMs
           redis.call('HSET', KEYS[K_INST], 'lt', token, 'lx', expiry, 'lc', n)
           redis.call('ZADD', KEYS[K_LEASES], expiry, id)
           local f = redis.call('HMGET', KEYS[K_INST], 'e', 'hl')
-          local out = { f[1] or '', tonumber(f[2] or '0'), n }
+          local out = { f[1] or '', tonumber(f[2] or '0'), n, dc }
           local msgs = redis.call('LRANGE', KEYS[K_INBOX], 0, n - 1)
           for i = 1, #msgs do out[#out + 1] = msgs[i] end
           return out
@@ -922,7 +1084,7 @@ enum LuaScripts {
         -- KEYS: the instance layout of lib.lua.
         -- ARGV: 1 instance ID, 2 lease token, 3 lease duration ms, 4 max messages
         -- Returns: nil when there is nothing to do (already leased, no messages, gone), else
-        --          { execution ID, history length, message count, message JSON... }
+        --          { execution ID, history length, message count, delivery count, message JSON... }
         local id, token = ARGV[1], ARGV[2]
         local now = nowMs()
         redis.call('ZREM', KEYS[K_QUEUED], id)
@@ -958,7 +1120,7 @@ enum LuaScripts {
         -- Instance hash fields: n name, e execution ID, s status, in input, out output, cs custom status,
         -- fd failure details (JSON), ct created ms, ut updated ms, pi parent instance ID, st scheduled start ms,
         -- v version, hl history length, lt lease token, lx lease expiry ms, lc leased message count,
-        -- w number of waiting clients.
+        -- dc deliveries since the last commit (the poison counter), w number of waiting clients.
 
         local K_INST, K_HIST, K_INBOX, K_READY, K_QUEUED, K_LEASES, K_TIMERS, K_TWAKE = 1, 2, 3, 4, 5, 6, 7, 8
         local K_ACT, K_OUTBOX, K_CREATED, K_IDS, K_NAME, K_SEEN, K_WAIT, K_STATUS0 = 9, 10, 11, 12, 13, 14, 15, 16
@@ -1031,16 +1193,20 @@ enum LuaScripts {
         end
 
         -- Leases the instance to `token` for up to `max` inbox messages and returns the work item
-        -- { execution ID, history length, message count, message JSON... }, or nil if the inbox is empty.
+        -- { execution ID, history length, message count, delivery count, message JSON... }, or nil if the
+        -- inbox is empty. Each lease counts a delivery; a commit resets the count. After a delivery that
+        -- did not commit, one message at a time isolates a poison message.
         local function leaseInstance(id, token, leaseMs, max, now)
           local n = redis.call('LLEN', KEYS[K_INBOX])
           if n == 0 then return nil end
+          local dc = redis.call('HINCRBY', KEYS[K_INST], 'dc', 1)
+          if dc > 1 then max = 1 end
           if n > max then n = max end
           local expiry = now + leaseMs
           redis.call('HSET', KEYS[K_INST], 'lt', token, 'lx', expiry, 'lc', n)
           redis.call('ZADD', KEYS[K_LEASES], expiry, id)
           local f = redis.call('HMGET', KEYS[K_INST], 'e', 'hl')
-          local out = { f[1] or '', tonumber(f[2] or '0'), n }
+          local out = { f[1] or '', tonumber(f[2] or '0'), n, dc }
           local msgs = redis.call('LRANGE', KEYS[K_INBOX], 0, n - 1)
           for i = 1, #msgs do out[#out + 1] = msgs[i] end
           return out
@@ -1089,7 +1255,7 @@ enum LuaScripts {
         -- Instance hash fields: n name, e execution ID, s status, in input, out output, cs custom status,
         -- fd failure details (JSON), ct created ms, ut updated ms, pi parent instance ID, st scheduled start ms,
         -- v version, hl history length, lt lease token, lx lease expiry ms, lc leased message count,
-        -- w number of waiting clients.
+        -- dc deliveries since the last commit (the poison counter), w number of waiting clients.
 
         local K_INST, K_HIST, K_INBOX, K_READY, K_QUEUED, K_LEASES, K_TIMERS, K_TWAKE = 1, 2, 3, 4, 5, 6, 7, 8
         local K_ACT, K_OUTBOX, K_CREATED, K_IDS, K_NAME, K_SEEN, K_WAIT, K_STATUS0 = 9, 10, 11, 12, 13, 14, 15, 16
@@ -1162,16 +1328,20 @@ enum LuaScripts {
         end
 
         -- Leases the instance to `token` for up to `max` inbox messages and returns the work item
-        -- { execution ID, history length, message count, message JSON... }, or nil if the inbox is empty.
+        -- { execution ID, history length, message count, delivery count, message JSON... }, or nil if the
+        -- inbox is empty. Each lease counts a delivery; a commit resets the count. After a delivery that
+        -- did not commit, one message at a time isolates a poison message.
         local function leaseInstance(id, token, leaseMs, max, now)
           local n = redis.call('LLEN', KEYS[K_INBOX])
           if n == 0 then return nil end
+          local dc = redis.call('HINCRBY', KEYS[K_INST], 'dc', 1)
+          if dc > 1 then max = 1 end
           if n > max then n = max end
           local expiry = now + leaseMs
           redis.call('HSET', KEYS[K_INST], 'lt', token, 'lx', expiry, 'lc', n)
           redis.call('ZADD', KEYS[K_LEASES], expiry, id)
           local f = redis.call('HMGET', KEYS[K_INST], 'e', 'hl')
-          local out = { f[1] or '', tonumber(f[2] or '0'), n }
+          local out = { f[1] or '', tonumber(f[2] or '0'), n, dc }
           local msgs = redis.call('LRANGE', KEYS[K_INBOX], 0, n - 1)
           for i = 1, #msgs do out[#out + 1] = msgs[i] end
           return out
@@ -1226,7 +1396,7 @@ enum LuaScripts {
         -- Instance hash fields: n name, e execution ID, s status, in input, out output, cs custom status,
         -- fd failure details (JSON), ct created ms, ut updated ms, pi parent instance ID, st scheduled start ms,
         -- v version, hl history length, lt lease token, lx lease expiry ms, lc leased message count,
-        -- w number of waiting clients.
+        -- dc deliveries since the last commit (the poison counter), w number of waiting clients.
 
         local K_INST, K_HIST, K_INBOX, K_READY, K_QUEUED, K_LEASES, K_TIMERS, K_TWAKE = 1, 2, 3, 4, 5, 6, 7, 8
         local K_ACT, K_OUTBOX, K_CREATED, K_IDS, K_NAME, K_SEEN, K_WAIT, K_STATUS0 = 9, 10, 11, 12, 13, 14, 15, 16
@@ -1299,16 +1469,20 @@ enum LuaScripts {
         end
 
         -- Leases the instance to `token` for up to `max` inbox messages and returns the work item
-        -- { execution ID, history length, message count, message JSON... }, or nil if the inbox is empty.
+        -- { execution ID, history length, message count, delivery count, message JSON... }, or nil if the
+        -- inbox is empty. Each lease counts a delivery; a commit resets the count. After a delivery that
+        -- did not commit, one message at a time isolates a poison message.
         local function leaseInstance(id, token, leaseMs, max, now)
           local n = redis.call('LLEN', KEYS[K_INBOX])
           if n == 0 then return nil end
+          local dc = redis.call('HINCRBY', KEYS[K_INST], 'dc', 1)
+          if dc > 1 then max = 1 end
           if n > max then n = max end
           local expiry = now + leaseMs
           redis.call('HSET', KEYS[K_INST], 'lt', token, 'lx', expiry, 'lc', n)
           redis.call('ZADD', KEYS[K_LEASES], expiry, id)
           local f = redis.call('HMGET', KEYS[K_INST], 'e', 'hl')
-          local out = { f[1] or '', tonumber(f[2] or '0'), n }
+          local out = { f[1] or '', tonumber(f[2] or '0'), n, dc }
           local msgs = redis.call('LRANGE', KEYS[K_INBOX], 0, n - 1)
           for i = 1, #msgs do out[#out + 1] = msgs[i] end
           return out
@@ -1354,7 +1528,7 @@ enum LuaScripts {
         -- Instance hash fields: n name, e execution ID, s status, in input, out output, cs custom status,
         -- fd failure details (JSON), ct created ms, ut updated ms, pi parent instance ID, st scheduled start ms,
         -- v version, hl history length, lt lease token, lx lease expiry ms, lc leased message count,
-        -- w number of waiting clients.
+        -- dc deliveries since the last commit (the poison counter), w number of waiting clients.
 
         local K_INST, K_HIST, K_INBOX, K_READY, K_QUEUED, K_LEASES, K_TIMERS, K_TWAKE = 1, 2, 3, 4, 5, 6, 7, 8
         local K_ACT, K_OUTBOX, K_CREATED, K_IDS, K_NAME, K_SEEN, K_WAIT, K_STATUS0 = 9, 10, 11, 12, 13, 14, 15, 16
@@ -1427,16 +1601,20 @@ enum LuaScripts {
         end
 
         -- Leases the instance to `token` for up to `max` inbox messages and returns the work item
-        -- { execution ID, history length, message count, message JSON... }, or nil if the inbox is empty.
+        -- { execution ID, history length, message count, delivery count, message JSON... }, or nil if the
+        -- inbox is empty. Each lease counts a delivery; a commit resets the count. After a delivery that
+        -- did not commit, one message at a time isolates a poison message.
         local function leaseInstance(id, token, leaseMs, max, now)
           local n = redis.call('LLEN', KEYS[K_INBOX])
           if n == 0 then return nil end
+          local dc = redis.call('HINCRBY', KEYS[K_INST], 'dc', 1)
+          if dc > 1 then max = 1 end
           if n > max then n = max end
           local expiry = now + leaseMs
           redis.call('HSET', KEYS[K_INST], 'lt', token, 'lx', expiry, 'lc', n)
           redis.call('ZADD', KEYS[K_LEASES], expiry, id)
           local f = redis.call('HMGET', KEYS[K_INST], 'e', 'hl')
-          local out = { f[1] or '', tonumber(f[2] or '0'), n }
+          local out = { f[1] or '', tonumber(f[2] or '0'), n, dc }
           local msgs = redis.call('LRANGE', KEYS[K_INBOX], 0, n - 1)
           for i = 1, #msgs do out[#out + 1] = msgs[i] end
           return out
@@ -1486,7 +1664,7 @@ enum LuaScripts {
         -- Instance hash fields: n name, e execution ID, s status, in input, out output, cs custom status,
         -- fd failure details (JSON), ct created ms, ut updated ms, pi parent instance ID, st scheduled start ms,
         -- v version, hl history length, lt lease token, lx lease expiry ms, lc leased message count,
-        -- w number of waiting clients.
+        -- dc deliveries since the last commit (the poison counter), w number of waiting clients.
 
         local K_INST, K_HIST, K_INBOX, K_READY, K_QUEUED, K_LEASES, K_TIMERS, K_TWAKE = 1, 2, 3, 4, 5, 6, 7, 8
         local K_ACT, K_OUTBOX, K_CREATED, K_IDS, K_NAME, K_SEEN, K_WAIT, K_STATUS0 = 9, 10, 11, 12, 13, 14, 15, 16
@@ -1559,16 +1737,20 @@ enum LuaScripts {
         end
 
         -- Leases the instance to `token` for up to `max` inbox messages and returns the work item
-        -- { execution ID, history length, message count, message JSON... }, or nil if the inbox is empty.
+        -- { execution ID, history length, message count, delivery count, message JSON... }, or nil if the
+        -- inbox is empty. Each lease counts a delivery; a commit resets the count. After a delivery that
+        -- did not commit, one message at a time isolates a poison message.
         local function leaseInstance(id, token, leaseMs, max, now)
           local n = redis.call('LLEN', KEYS[K_INBOX])
           if n == 0 then return nil end
+          local dc = redis.call('HINCRBY', KEYS[K_INST], 'dc', 1)
+          if dc > 1 then max = 1 end
           if n > max then n = max end
           local expiry = now + leaseMs
           redis.call('HSET', KEYS[K_INST], 'lt', token, 'lx', expiry, 'lc', n)
           redis.call('ZADD', KEYS[K_LEASES], expiry, id)
           local f = redis.call('HMGET', KEYS[K_INST], 'e', 'hl')
-          local out = { f[1] or '', tonumber(f[2] or '0'), n }
+          local out = { f[1] or '', tonumber(f[2] or '0'), n, dc }
           local msgs = redis.call('LRANGE', KEYS[K_INBOX], 0, n - 1)
           for i = 1, #msgs do out[#out + 1] = msgs[i] end
           return out
@@ -1593,5 +1775,5 @@ enum LuaScripts {
     )
 
     /// Every script, for loading them up front.
-    static let all = [abandonOrchestration, completeActivity, completeOrchestration, createInstance, deliverMessage, lockOrchestration, purgeInstance, recoverPartition, renewActivity, rewindInstance, waitRegister]
+    static let all = [abandonActivity, abandonOrchestration, completeActivity, completeOrchestration, createInstance, deliverMessage, lockOrchestration, purgeInstance, recoverPartition, renewActivity, rewindInstance, waitRegister]
 }

@@ -26,7 +26,11 @@ extension RedisOrchestrationStore {
             let reply = try await command(["XAUTOCLAIM", keys.activities(p), "dt", consumer, String(leaseMillis), "0-0", "COUNT", "1"])
             guard let parts = reply.array, parts.count >= 2, let entries = parts[1].array else { continue }
             for e in entries {
-                if let item = try activityItem(entry: e, deliveries: 2) {
+                guard let entryId = e.array?.first?.string else { continue }
+                // The claim counted a delivery; the pending entry holds the count (the poison counter).
+                let pending = try await command(["XPENDING", keys.activities(p), "dt", entryId, entryId, "1"])
+                let deliveries = pending.array?.first?.array.flatMap { $0.count >= 4 ? $0[3].int : nil } ?? 2
+                if let item = try activityItem(entry: e, deliveries: deliveries) {
                     // There may be more: let the next waiting loop look too.
                     reclaimDue.store(true, ordering: .relaxed)
                     activityFeed.nudge()
@@ -85,12 +89,10 @@ extension RedisOrchestrationStore {
         return try workItem(id: id, token: token, reply: reply)
     }
 
-    public func abandonActivityWorkItem(_ item: ActivityWorkItem) async throws {
+    public func abandonActivityWorkItem(_ item: ActivityWorkItem, reason: AbandonReason) async throws {
         // Make it look idle for longer than any lease, so the next XAUTOCLAIM takes it at once.
-        counters.add(.activity)
-        _ = try await command([
-            "XCLAIM", keys.activities(keys.partition(of: item.request.instanceId)), "dt", consumer, "0", item.lockToken,
-            "IDLE", String(leaseMillis * 10), "JUSTID",
+        try await run(LuaScripts.abandonActivity, .activity, instance: item.request.instanceId, [
+            item.lockToken, consumer, String(leaseMillis * 10), reason == .notRun ? "1" : "0",
         ])
         reclaimDue.store(true, ordering: .relaxed)
         activityFeed.nudge()

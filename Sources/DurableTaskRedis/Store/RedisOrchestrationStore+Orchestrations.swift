@@ -31,18 +31,19 @@ extension RedisOrchestrationStore {
         return try workItem(id: id, token: token, reply: reply)
     }
 
-    /// Parses a lease reply `{ execution ID, history length, count, message JSON... }`.
+    /// Parses a lease reply `{ execution ID, history length, count, delivery count, message JSON... }`.
     func workItem(id: String, token: String, reply: RedisValue) throws -> OrchestrationWorkItem? {
         guard let parts = reply.array else { return nil }
-        guard parts.count >= 3, let exec = parts[0].string, let length = parts[1].int, let count = parts[2].int,
-            parts.count == 3 + count
+        guard parts.count >= 4, let exec = parts[0].string, let length = parts[1].int, let count = parts[2].int,
+            let deliveries = parts[3].int, parts.count == 4 + count
         else { throw DurableTaskError(.storeFailure, "unexpected lock_orchestration reply: \(reply)") }
-        let messages = try parts[3...].map { value -> OrchestrationMessage in
+        let messages = try parts[4...].map { value -> OrchestrationMessage in
             let event = try RedisCodec.decode(HistoryEvent.self, value.string ?? "")
             return OrchestrationMessage(instanceId: id, event: event)
         }
         return OrchestrationWorkItem(
-            instanceId: id, executionId: exec.isEmpty ? nil : exec, messages: messages, historyLength: length, lockToken: token)
+            instanceId: id, executionId: exec.isEmpty ? nil : exec, messages: messages, historyLength: length, lockToken: token,
+            deliveryCount: deliveries)
     }
 
     public func completeOrchestrationWorkItem(_ item: OrchestrationWorkItem, result: OrchestrationTurnResult) async throws {
@@ -141,8 +142,10 @@ extension RedisOrchestrationStore {
         return false
     }
 
-    public func abandonOrchestrationWorkItem(_ item: OrchestrationWorkItem) async throws {
+    public func abandonOrchestrationWorkItem(_ item: OrchestrationWorkItem, reason: AbandonReason) async throws {
         inlineTurns.withLock { _ = $0.remove(item.lockToken) }
-        try await run(LuaScripts.abandonOrchestration, .orchestration, instance: item.instanceId, [item.instanceId, item.lockToken])
+        try await run(LuaScripts.abandonOrchestration, .orchestration, instance: item.instanceId, [
+            item.instanceId, item.lockToken, reason == .notRun ? "1" : "0",
+        ])
     }
 }

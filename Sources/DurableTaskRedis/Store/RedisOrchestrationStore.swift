@@ -88,7 +88,16 @@ public final class RedisOrchestrationStore: OrchestrationStore {
         url: String, configuration: Configuration = Configuration(), poolSize: Int = 4,
         logger: Logger = Logger(label: "durabletask.redis")
     ) async throws -> RedisOrchestrationStore {
-        var redis = try RedisConfiguration(url: url)
+        try await connect(url: try RedisURL(url), configuration: configuration, poolSize: poolSize, logger: logger)
+    }
+
+    /// Connects to Redis at a parsed URL (whose password may come from elsewhere than the text
+    /// of a URL) and creates a store. Call ``close()`` when done.
+    public static func connect(
+        url: RedisURL, configuration: Configuration = Configuration(), poolSize: Int = 4,
+        logger: Logger = Logger(label: "durabletask.redis")
+    ) async throws -> RedisOrchestrationStore {
+        var redis = RedisConfiguration(url: url)
         redis.poolSize = poolSize
         let pool = try await RedisConnectionPool.connect(configuration: redis, logger: logger)
         return RedisOrchestrationStore(pool: pool, configuration: configuration, logger: logger)
@@ -113,11 +122,11 @@ public final class RedisOrchestrationStore: OrchestrationStore {
         for leftover in orchestrationFeed.drain() {
             switch leftover {
             case .ready(let id): _ = try? await command(["RPUSH", keys.ready(keys.partition(of: id)), id])
-            case .leased(let item): try? await abandonOrchestrationWorkItem(item)
+            case .leased(let item): try? await abandonOrchestrationWorkItem(item, reason: .notRun)
             }
         }
         // Activities fetched ahead but never run go back too, for the next worker's recovery pass.
-        for item in activityFeed.drain() { try? await abandonActivityWorkItem(item) }
+        for item in activityFeed.drain() { try? await abandonActivityWorkItem(item, reason: .notRun) }
         await blocking.closeAll()
         await pool.close()
     }

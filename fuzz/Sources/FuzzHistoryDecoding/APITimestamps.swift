@@ -1,0 +1,1 @@
+../../../Sources/DurableTaskHost/ManagementAPI/APITimestamps.swift

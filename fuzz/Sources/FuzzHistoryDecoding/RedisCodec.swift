@@ -1,0 +1,1 @@
+../../../Sources/DurableTaskRedis/Store/RedisCodec.swift
