@@ -53,7 +53,7 @@ struct ChaosVerifier {
         return finished
     }
 
-    private func checkOutput(_ instance: ChaosInstance, _ metadata: OrchestrationMetadata, into figures: inout ChaosFigures) {
+    func checkOutput(_ instance: ChaosInstance, _ metadata: OrchestrationMetadata, into figures: inout ChaosFigures) {
         let ok: Bool
         switch instance.work {
         case .fanOut(let n):
@@ -73,7 +73,7 @@ struct ChaosVerifier {
 
     /// Each scheduling event ID once; each TaskScheduled exactly one result; one start, one end;
     /// for a fan-out, n activities each applied once and run at least once.
-    private func checkHistory(_ instance: ChaosInstance, _ history: [HistoryEvent], runs: [String: Int], into figures: inout ChaosFigures) {
+    func checkHistory(_ instance: ChaosInstance, _ history: [HistoryEvent], runs: [String: Int], into figures: inout ChaosFigures) {
         var scheduled: [Int: String] = [:]
         var results: [Int: Int] = [:]
         var starts = 0, ends = 0
