@@ -36,7 +36,7 @@ test-swift: deps
 	SWIFT=$(SWIFT) scripts/run-tests.sh --skip DurableTaskChaosTests
 	SWIFT=$(SWIFT) scripts/run-tests.sh --filter DurableTaskChaosTests
 
-## chaos: the chaos suite in its long form (DURABLE_CHAOS=long; about 15 minutes); see docs/CHAOS.md.
+## chaos: the chaos suite in its long form (DURABLE_CHAOS=long; about 6 minutes); see docs/CHAOS.md.
 chaos: deps
 	$(SWIFT) build --build-tests
 	DURABLE_CHAOS=long DURABLE_TEST_TIMEOUT=3600 SWIFT=$(SWIFT) scripts/run-tests.sh --filter DurableTaskChaosTests
