@@ -3,7 +3,7 @@ SWIFT ?= swift
 APT_PACKAGES := redis-server libhiredis-dev pkg-config
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: deps build run test test-swift test-python bench examples fuzz clean
+.PHONY: deps build run test test-swift test-python chaos bench examples fuzz clean
 
 ## deps: install the system packages the Redis store and the Python end-to-end tests need, if missing (Debian/Ubuntu).
 deps:
@@ -29,9 +29,17 @@ run: deps
 ## A watchdog (scripts/run-tests.sh) ends a run that hangs, naming the unfinished tests.
 test: test-swift test-python
 
+## The chaos suite (docs/CHAOS.md) runs after the others, in its short form (about 2 minutes), so
+## its timing does not compete with theirs.
 test-swift: deps
 	$(SWIFT) build --build-tests
-	SWIFT=$(SWIFT) scripts/run-tests.sh
+	SWIFT=$(SWIFT) scripts/run-tests.sh --skip DurableTaskChaosTests
+	SWIFT=$(SWIFT) scripts/run-tests.sh --filter DurableTaskChaosTests
+
+## chaos: the chaos suite in its long form (DURABLE_CHAOS=long; about 6 minutes); see docs/CHAOS.md.
+chaos: deps
+	$(SWIFT) build --build-tests
+	DURABLE_CHAOS=long DURABLE_TEST_TIMEOUT=3600 SWIFT=$(SWIFT) scripts/run-tests.sh --filter DurableTaskChaosTests
 
 ## test-python: the Python Durable Task SDK (from PyPI, pinned, in .build/python-venv) against a
 ## real `durable serve` and its gRPC sidecar, on the embedded redis-server; see Tests/python.

@@ -186,6 +186,14 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // Chaos: killed, stopped and disconnected workers and redis-servers under load (`make chaos`).
+        .testTarget(
+            name: "DurableTaskChaosTests",
+            dependencies: [
+                "DurableTask", "DurableTaskTesting", "DurableTaskRedis", "DurableTaskRedisTestSupport", "ChildProcesses",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .testTarget(
             name: "DurableTaskHTTPTests",
             dependencies: [

@@ -27,8 +27,11 @@ public final class RedisServerProcess: @unchecked Sendable {
     public struct Options: Sendable {
         /// Also listen on a unix socket `redis.sock` in the server directory.
         public var unixSocket: Bool
-        /// Enable AOF persistence (`--appendonly yes --appendfsync everysec`), for restart tests.
+        /// Enable AOF persistence (`--appendonly yes`), for restart tests.
         public var appendOnly: Bool
+        /// With ``appendOnly``: fsync the AOF after every write (`--appendfsync always`), so a
+        /// SIGKILL loses nothing acknowledged; otherwise once a second (`everysec`).
+        public var fsyncAlways: Bool
         /// If set, started with `--requirepass` (the default user needs this password);
         /// the readiness probe authenticates with it.
         public var password: String?
@@ -41,12 +44,14 @@ public final class RedisServerProcess: @unchecked Sendable {
         public init(
             unixSocket: Bool = true,
             appendOnly: Bool = false,
+            fsyncAlways: Bool = false,
             password: String? = nil,
             extraArguments: [String] = [],
             startTimeout: Duration = .seconds(10)
         ) {
             self.unixSocket = unixSocket
             self.appendOnly = appendOnly
+            self.fsyncAlways = fsyncAlways
             self.password = password
             self.extraArguments = extraArguments
             self.startTimeout = startTimeout
@@ -184,7 +189,7 @@ public final class RedisServerProcess: @unchecked Sendable {
             arguments += ["--unixsocket", unixSocketPath, "--unixsocketperm", "700"]
         }
         if options.appendOnly {
-            arguments += ["--appendonly", "yes", "--appendfsync", "everysec"]
+            arguments += ["--appendonly", "yes", "--appendfsync", options.fsyncAlways ? "always" : "everysec"]
         }
         if let password = options.password {
             arguments += ["--requirepass", password]

@@ -5,6 +5,9 @@
 // poison work that kills the process (activity "Crash", orchestrations "CrashActivity" and
 // "CrashTurn", entity "crashcounter" operation "crash"); prints "ready" once it serves, and runs
 // until killed.
+// For the chaos tests, environment DURABLE_CHAOS_RUN_LOG=<path> makes activity "Double" append
+// "<instance> <task id>" to that file each time it runs (so runs can be counted against results
+// applied), and DURABLE_CHAOS_ACTIVITY_MS=<ms> makes it take that long.
 import DurableTask
 import DurableTaskRedis
 import DurableTaskTesting
@@ -76,6 +79,19 @@ if let counter = registry.entity(named: TestCounter.id("x").name) {
     registry.addEntity(named: "crashcounter") { context in
         if context.operationName == "crash" { kill(getpid(), SIGKILL) }
         return try await counter(context)
+    }
+}
+let environment = ProcessInfo.processInfo.environment
+if let runLog = environment["DURABLE_CHAOS_RUN_LOG"], let double = registry.activity(named: "Double") {
+    let delay = Int(environment["DURABLE_CHAOS_ACTIVITY_MS"] ?? "") ?? 0
+    let fd = open(runLog, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o600)
+    guard fd >= 0 else { fatalError("cannot open \(runLog): errno \(errno)") }
+    registry.addActivity(named: "Double") { context, input in
+        // One write of one short line to an O_APPEND file: whole lines, even across processes.
+        let line = Array("\(context.instanceId) \(context.taskId)\n".utf8)
+        _ = line.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+        if delay > 0 { try await Task.sleep(for: .milliseconds(delay)) }
+        return try await double(context, input)
     }
 }
 let worker = DurableTaskWorker(

@@ -1,4 +1,5 @@
 import ChildProcesses
+import DurableTaskRedisTestSupport
 import DurableTask
 import Testing
 

@@ -161,17 +161,6 @@ func adminSend(_ url: String, _ command: [String]) async throws -> RedisValue {
     return try await connection.send(command)
 }
 
-/// Retries an operation that may hit a dropped connection, for up to 5 seconds.
-func retrying<T>(_ body: () async throws -> T) async throws -> T {
-    let deadline = ContinuousClock.now + .seconds(5)
-    while true {
-        do { return try await body() } catch {
-            if ContinuousClock.now > deadline { throw error }
-            try await Task.sleep(for: .milliseconds(50))
-        }
-    }
-}
-
 extension Sequence {
     func asyncMap<T>(_ transform: (Element) async throws -> T) async rethrows -> [T] {
         var out: [T] = []

@@ -9,35 +9,6 @@ import Testing
 /// that restarts its crashed workers (as systemd or Kubernetes would) stops crashing.
 @Suite("Redis poison work", .timeLimit(.minutes(3)))
 struct RedisPoisonTests {
-    /// Three worker processes on one hub; a supervisor restarts each one that dies.
-    final class Fleet: @unchecked Sendable {
-        let url: String
-        var workers: [WorkerProcess] = []
-        var deaths = 0
-
-        init(url: String, size: Int) throws {
-            self.url = url
-            for _ in 0..<size { workers.append(try Self.start(url)) }
-        }
-
-        static func start(_ url: String) throws -> WorkerProcess {
-            try WorkerProcess.start(url: url, hub: "poison", partitions: 2, leaseMs: 1000)
-        }
-
-        /// Restarts the workers that died; returns how many did.
-        func restartDead() throws -> Int {
-            var died = 0
-            for i in workers.indices where workers[i].hasExited {
-                workers[i] = try Self.start(url)
-                died += 1
-            }
-            deaths += died
-            return died
-        }
-
-        func stop() { for w in workers { w.kill9() } }
-    }
-
     /// The delivery count a poison failure names.
     func deliveries(_ failure: FailureDetails?, _ what: String) throws -> Int {
         let message = try #require(failure?.errorMessage)
@@ -50,9 +21,9 @@ struct RedisPoisonTests {
         try await withRedisServer { server in
             let store = try await RedisFailureTests.store(server.url, hub: "poison", lease: .seconds(1), partitions: 2)
             defer { Task { await store.close() } }
-            let fleet = try Fleet(url: server.url, size: 3)
+            let fleet = try WorkerFleet(url: server.url, hub: "poison", partitions: 2, leaseMs: 1000, size: 3)
             defer { fleet.stop() }
-            for w in fleet.workers { try await w.waitForLine("ready", timeout: .seconds(60)) }
+            try await fleet.waitUntilReady()
             let client = DurableTaskClient(store: store)
             let crashActivity = try await client.scheduleNewOrchestration(named: "CrashActivity")
             let crashTurn = try await client.scheduleNewOrchestration(named: "CrashTurn")
@@ -91,7 +62,7 @@ struct RedisPoisonTests {
             // The fleet now stays up and serves new work.
             try await Task.sleep(for: .milliseconds(500))
             _ = try fleet.restartDead()
-            for w in fleet.workers { try await w.waitForLine("ready", timeout: .seconds(60)) }
+            try await fleet.waitUntilReady()
             let hello = try await client.scheduleNewOrchestration(named: "Hello", input: "fleet")
             let done = try await client.waitForInstanceCompletion(hello, timeout: .seconds(20))
             #expect(try done.output(as: String.self) == "Hello fleet!")

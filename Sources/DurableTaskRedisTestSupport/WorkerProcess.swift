@@ -1,36 +1,45 @@
-import ChildProcesses
+public import ChildProcesses
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Runs `durable-test-worker` (built beside the test bundle) as a child process.
-final class WorkerProcess: Sendable {
+public final class WorkerProcess: Sendable {
     private let process: ChildProcess
 
     private init(process: ChildProcess) {
         self.process = process
     }
 
-    static func start(url: String, hub: String, partitions: Int, leaseMs: Int) throws -> WorkerProcess {
-        try start(arguments: [url, hub, String(partitions), String(leaseMs)])
+    /// Starts `durable-test-worker <url> <hub> <partitions> <leaseMs>`.
+    public static func start(
+        url: String, hub: String, partitions: Int, leaseMs: Int, environment: [String: String] = [:]
+    ) throws -> WorkerProcess {
+        try start(arguments: [url, hub, String(partitions), String(leaseMs)], environment: environment)
     }
 
     /// Starts `durable-test-worker <arguments>`.
-    static func start(arguments: [String]) throws -> WorkerProcess {
+    /// `environment` is added to this process' environment.
+    public static func start(arguments: [String], environment: [String: String] = [:]) throws -> WorkerProcess {
         let binDir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
         let binary = binDir.appendingPathComponent("durable-test-worker")
         guard FileManager.default.isExecutableFile(atPath: binary.path) else {
             throw WorkerProcessError(message: "\(binary.path) is missing: build it with `swift build --build-tests` (make test does)")
         }
-        return WorkerProcess(process: try ChildProcess.spawn(binary.path, arguments: arguments, output: .capture))
+        return WorkerProcess(process: try ChildProcess.spawn(
+            binary.path, arguments: arguments,
+            environment: ProcessInfo.processInfo.environment.merging(environment) { $1 }, output: .capture))
     }
 
     /// Waits for the child to end; returns how it ended and everything it printed.
-    func finish() async -> (status: ChildProcess.Status, output: String) {
+    public func finish() async -> (status: ChildProcess.Status, output: String) {
         let status = await process.wait()
         return (status, process.output)
     }
 
     /// Waits (bounded) until the child printed a line containing `text`.
-    func waitForLine(_ text: String, timeout: Duration) async throws {
+    public func waitForLine(_ text: String, timeout: Duration) async throws {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
             if process.output.contains(text) { return }
@@ -43,15 +52,21 @@ final class WorkerProcess: Sendable {
     }
 
     /// Whether the child has exited.
-    var hasExited: Bool { process.currentStatus != nil }
+    public var hasExited: Bool { process.currentStatus != nil }
 
     /// Kills the child with SIGKILL (by PID) and reaps it.
-    func kill9() {
+    public func kill9() {
         process.stopBlocking(signal: SIGKILL)
+    }
+
+    /// Sends `signal` (e.g. SIGSTOP, SIGCONT) to the child by PID; false if it has exited.
+    @discardableResult
+    public func send(_ signal: Int32) -> Bool {
+        process.signal(signal)
     }
 }
 
-struct WorkerProcessError: Error, CustomStringConvertible {
-    var message: String
-    var description: String { message }
+public struct WorkerProcessError: Error, CustomStringConvertible {
+    public var message: String
+    public var description: String { message }
 }
