@@ -85,7 +85,10 @@ let environment = ProcessInfo.processInfo.environment
 if let runLog = environment["DURABLE_CHAOS_RUN_LOG"], let double = registry.activity(named: "Double") {
     let delay = Int(environment["DURABLE_CHAOS_ACTIVITY_MS"] ?? "") ?? 0
     let fd = open(runLog, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o600)
-    guard fd >= 0 else { fatalError("cannot open \(runLog): errno \(errno)") }
+    guard fd >= 0 else {
+        FileHandle.standardError.write(Data("durable-test-worker: cannot open \(runLog): errno \(errno)\n".utf8))
+        exit(2)
+    }
     registry.addActivity(named: "Double") { context, input in
         // One write of one short line to an O_APPEND file: whole lines, even across processes.
         let line = Array("\(context.instanceId) \(context.taskId)\n".utf8)
