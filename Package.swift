@@ -10,11 +10,13 @@ let upcomingFeatures: [SwiftSetting] = [
 
 let package = Package(
     name: "durable-swift",
-    platforms: [.macOS(.v15)],
+    // Supported on Linux only (Debian/Ubuntu, see the README). No platform is declared: SwiftPM
+    // cannot state a Linux minimum, and declaring an Apple one would claim support we do not test.
     products: [
         .library(name: "DurableTask", targets: ["DurableTask"]),
         .library(name: "DurableTaskTesting", targets: ["DurableTaskTesting"]),
         .library(name: "DurableTaskRedis", targets: ["DurableTaskRedis"]),
+        .library(name: "DurableTaskRedisServer", targets: ["DurableTaskRedisServer"]),
         .library(name: "DurableTaskRedisTestSupport", targets: ["DurableTaskRedisTestSupport"]),
         .library(name: "DurableTaskHTTP", targets: ["DurableTaskHTTP"]),
         .library(name: "DurableTaskHost", targets: ["DurableTaskHost"]),
@@ -41,6 +43,7 @@ let package = Package(
         .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
         .package(url: "https://github.com/apple/swift-configuration", from: "1.4.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
+        .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
     ],
     targets: [
         // Core: history, actions, replay engine, authoring API, client, worker,
@@ -70,16 +73,26 @@ let package = Package(
                 .product(name: "DequeModule", package: "swift-collections"),
             ]
         ),
-        // posix_spawn with every other descriptor closed and a clean signal state (C, for the _np calls).
-        .target(name: "CSpawn"),
-        // Child processes reaped by a thread of their own: redis-servers, hosts and workers.
-        .target(name: "ChildProcesses", dependencies: ["CSpawn"]),
-        // Starts private redis-server processes for tests and benchmarks.
-        .target(name: "DurableTaskRedisTestSupport", dependencies: ["ChildProcesses"]),
+        // The one redis-server launcher (a ServiceLifecycle Service): the host's embedded server and
+        // the tests' private ones. Child processes through swift-subprocess.
+        .target(
+            name: "DurableTaskRedisServer",
+            dependencies: [
+                "DurableTaskRedis", .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Subprocess", package: "swift-subprocess"),
+                .product(name: "SystemPackage", package: "swift-system"),
+            ]
+        ),
+        // Starts private redis-servers, workers and hosts for tests and benchmarks.
+        .target(
+            name: "DurableTaskRedisTestSupport",
+            dependencies: ["DurableTaskRedisServer", "DurableTaskRedis", .product(name: "Logging", package: "swift-log")]
+        ),
         // Connection-layer micro-benchmark (raw hiredis baseline vs RedisConnection); see bench/ConnBench/RESULTS.md.
         .executableTarget(
             name: "ConnBench",
-            dependencies: ["CHiredis", "DurableTaskRedis", "DurableTaskRedisTestSupport", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["CHiredis", "DurableTaskRedis", "DurableTaskRedisTestSupport", "DurableTaskRedisServer", .product(name: "Logging", package: "swift-log")],
             path: "bench/ConnBench",
             exclude: ["RESULTS.md"]
         ),
@@ -102,7 +115,7 @@ let package = Package(
         .target(
             name: "DurableTaskHost",
             dependencies: [
-                "DurableTask", "DurableTaskRedis", "DurableTaskHTTP", "DurableTaskGRPC", "ChildProcesses",
+                "DurableTask", "DurableTaskRedis", "DurableTaskRedisServer", "DurableTaskHTTP", "DurableTaskGRPC",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -112,6 +125,7 @@ let package = Package(
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -143,6 +157,8 @@ let package = Package(
             dependencies: [
                 "DurableTaskHost", "DurableExamples", "DurableTaskHTTP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Configuration", package: "swift-configuration"),
+                .product(name: "SystemPackage", package: "swift-system"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -179,13 +195,13 @@ let package = Package(
         .testTarget(
             name: "DurableTaskRedisConnectionTests",
             dependencies: [
-                "DurableTaskRedis", "DurableTaskRedisTestSupport", "ChildProcesses", .product(name: "Logging", package: "swift-log"),
+                "DurableTaskRedis", "DurableTaskRedisTestSupport", "DurableTaskRedisServer", .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .testTarget(
             name: "DurableTaskRedisTests",
             dependencies: [
-                "DurableTask", "DurableTaskTesting", "DurableTaskRedis", "DurableTaskRedisTestSupport", "ChildProcesses",
+                "DurableTask", "DurableTaskTesting", "DurableTaskRedis", "DurableTaskRedisTestSupport", "DurableTaskRedisServer",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -193,7 +209,7 @@ let package = Package(
         .testTarget(
             name: "DurableTaskChaosTests",
             dependencies: [
-                "DurableTask", "DurableTaskTesting", "DurableTaskRedis", "DurableTaskRedisTestSupport", "ChildProcesses",
+                "DurableTask", "DurableTaskTesting", "DurableTaskRedis", "DurableTaskRedisTestSupport", "DurableTaskRedisServer",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -201,6 +217,7 @@ let package = Package(
             name: "DurableTaskHTTPTests",
             dependencies: [
                 "DurableTask", "DurableTaskTesting", "DurableTaskHTTP", "DurableTaskRedis", "DurableTaskRedisTestSupport",
+                "DurableTaskRedisServer",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -222,19 +239,21 @@ let package = Package(
             name: "DurableTaskHostTests",
             dependencies: [
                 "DurableTask", "DurableTaskTesting", "DurableTaskHost", "DurableExamples", "DurableTaskRedis",
-                "DurableTaskRedisTestSupport", "ChildProcesses",
+                "DurableTaskRedisTestSupport", "DurableTaskRedisServer",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Configuration", package: "swift-configuration"),
+                .product(name: "SystemPackage", package: "swift-system"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
     ]
 )
 
-for target in package.targets where target.type != .system && target.name != "CSpawn" {
+for target in package.targets where target.type != .system {
     target.swiftSettings = (target.swiftSettings ?? []) + upcomingFeatures
 }

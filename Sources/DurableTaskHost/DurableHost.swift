@@ -1,9 +1,9 @@
-import ChildProcesses
 public import DurableTask
 import AsyncHTTPClient
 import DurableTaskGRPC
 import DurableTaskHTTP
 import DurableTaskRedis
+import DurableTaskRedisServer
 import Foundation
 import Hummingbird
 public import Logging
@@ -50,20 +50,20 @@ public struct DurableHost: Sendable {
     ///   API cannot listen; its message says what to fix.
     public func run() async throws {
         try configuration.validate()
-        try PortProbe.checkAvailable(host: configuration.httpHost, port: configuration.httpPort)
-        if configuration.grpcPort != 0 {
-            try PortProbe.checkAvailable(host: configuration.grpcHosts[0], port: configuration.grpcPort)
-        }
+        try checkPortsAvailable()
         // Each Redis connection holds a descriptor; lift the usual soft limit of 1,024.
         if let limit = OpenFileLimit.raiseToHardLimit() {
             logger.debug("open file limit", metadata: ["limit": "\(limit)"])
         }
-        let embedded: EmbeddedRedis? =
-            configuration.redisURL == nil
-            ? try await EmbeddedRedis.start(directory: configuration.dataDirectory, logger: logger) : nil
-        defer { embedded?.stop() }
+        let embedded = try await startEmbeddedRedis()
         let url = configuration.redisURL ?? embedded!.url
-        let store = try await connectStore(url: url)
+        let store: RedisOrchestrationStore
+        do {
+            store = try await connectStore(url: url)
+        } catch {
+            await embedded?.shutDown()
+            throw error
+        }
         let httpClient = HTTPClient(
             eventLoopGroupProvider: .singleton, configuration: DurableHTTPConfiguration.recommendedClientConfiguration)
         var registry = self.registry
@@ -111,11 +111,47 @@ public struct DurableHost: Sendable {
         } catch {
             await store.close()
             try? await httpClient.shutdown()
-            throw HostError.describing(error, host: configuration)
+            await embedded?.shutDown()
+            throw HostError.describing(error)
         }
         await store.close()
         try await httpClient.shutdown()
         logger.info("durable host stopped")
+    }
+
+    /// The one busy-port check: both listeners' addresses are probed before anything starts, so
+    /// a taken port is a one-line error rather than a half-started host.
+    private func checkPortsAvailable() throws {
+        var listeners = [("--port (or DURABLE_PORT)", configuration.httpHost, configuration.httpPort)]
+        if configuration.grpcPort != 0 {
+            listeners.append(("--grpc-port (or DURABLE_GRPC_PORT)", configuration.grpcHosts[0], configuration.grpcPort))
+        }
+        for (option, host, port) in listeners {
+            do {
+                try PortProbe.checkAvailable(host: host, port: port)
+            } catch where error.unresolvable {
+                throw HostError(.invalidConfiguration, "cannot resolve the bind address '\(host)' (--host)")
+            } catch {
+                throw HostError(.listenFailed, "cannot listen on \(host):\(port): \(error); pick another \(option) or stop what uses it")
+            }
+        }
+    }
+
+    /// The host's own redis-server when no Redis URL is configured.
+    private func startEmbeddedRedis() async throws -> RedisServer? {
+        guard configuration.redisURL == nil else { return nil }
+        do {
+            let server = try await RedisServer.start(.embedded(directory: configuration.dataDirectory), logger: logger)
+            logger.info("embedded redis-server started", metadata: ["pid": "\(server.pid ?? 0)", "socket": "\(server.unixSocketPath ?? "")"])
+            return server
+        } catch {
+            let hint = switch error.code {
+            case .executableNotFound: ", or pass --redis <url>"
+            case .directoryUnusable: "; stop it or pass another --data-dir"
+            default: ""
+            }
+            throw HostError(.embeddedRedisFailed, error.message + hint)
+        }
     }
 
     private func connectStore(url: String) async throws -> RedisOrchestrationStore {

@@ -1,6 +1,7 @@
 public import DurableTaskHTTP
 import DurableTaskRedis
 public import Foundation
+public import Logging
 
 /// Everything `durable serve` (or your own host) can be told. Every field has a default.
 public struct HostConfiguration: Sendable {
@@ -52,6 +53,8 @@ public struct HostConfiguration: Sendable {
     /// 127.0.0.1 and ::1. Any other address needs ``systemKey``, which callers then send as
     /// `x-functions-key` metadata.
     public var grpcHost: String
+    /// The least severe level the host logs (`durable serve` makes its logger with it). Default `info`.
+    public var logLevel: Logger.Level = .info
 
     /// Creates a configuration.
     public init(

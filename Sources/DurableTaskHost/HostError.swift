@@ -33,13 +33,10 @@ public struct HostError: Error, Sendable, CustomStringConvertible {
 }
 
 extension HostError {
-    /// The error as a one-line host error: a `HostError` as it is, a bind failure as `listenFailed`.
-    static func describing(_ error: any Error, host: HostConfiguration) -> HostError {
+    /// The error as a one-line host error: a `HostError` as it is, anything else as `serviceFailed`.
+    /// (A busy port is found before the services start, by the host's port probe.)
+    static func describing(_ error: any Error) -> HostError {
         if let error = error as? HostError { return error }
-        let text = "\(error)"
-        if text.contains("Address already in use") || text.contains("EADDRINUSE") {
-            return HostError(.listenFailed, "cannot listen on \(host.httpHost):\(host.httpPort): the port is already in use; pick another --port")
-        }
         return HostError(.serviceFailed, "the host stopped: \(reason(error))")
     }
 

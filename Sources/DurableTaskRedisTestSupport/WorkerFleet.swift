@@ -3,7 +3,8 @@ import Foundation
 /// Several `durable-test-worker` processes on one task hub, with a supervisor's restart: each
 /// worker that died (or was killed) is started again by ``restartDead()``.
 ///
-/// `@unchecked Sendable`: all mutable state is guarded by `lock`.
+/// `@unchecked Sendable`: all mutable state is guarded by `lock`; ``restartDead()`` is called
+/// by one task at a time.
 public final class WorkerFleet: @unchecked Sendable {
     /// The arguments every worker gets.
     public let url: String, hub: String, partitions: Int, leaseMs: Int
@@ -14,9 +15,12 @@ public final class WorkerFleet: @unchecked Sendable {
     private var _deaths = 0
 
     /// Starts `size` workers; they serve once each printed "ready" (see ``waitUntilReady(timeout:)``).
-    public init(url: String, hub: String, partitions: Int, leaseMs: Int, size: Int, environment: [String: String] = [:]) throws {
+    public init(url: String, hub: String, partitions: Int, leaseMs: Int, size: Int, environment: [String: String] = [:]) async throws {
         (self.url, self.hub, self.partitions, self.leaseMs, self.environment) = (url, hub, partitions, leaseMs, environment)
-        for _ in 0..<size { _workers.append(try startOne()) }
+        for _ in 0..<size {
+            let worker = try await startOne()
+            lock.withLock { _workers.append(worker) }
+        }
     }
 
     /// The current workers, one per slot.
@@ -24,8 +28,8 @@ public final class WorkerFleet: @unchecked Sendable {
     /// How many workers ``restartDead()`` found dead, in total.
     public var deaths: Int { lock.withLock { _deaths } }
 
-    private func startOne() throws -> WorkerProcess {
-        try WorkerProcess.start(url: url, hub: hub, partitions: partitions, leaseMs: leaseMs, environment: environment)
+    private func startOne() async throws -> WorkerProcess {
+        try await WorkerProcess.start(url: url, hub: hub, partitions: partitions, leaseMs: leaseMs, environment: environment)
     }
 
     /// Waits until every current worker printed "ready".
@@ -35,18 +39,17 @@ public final class WorkerFleet: @unchecked Sendable {
 
     /// Restarts the workers that exited; returns how many did.
     @discardableResult
-    public func restartDead() throws -> Int {
-        try lock.withLock {
-            var died = 0
-            for i in _workers.indices where _workers[i].hasExited {
-                _workers[i] = try startOne()
-                died += 1
-            }
-            _deaths += died
-            return died
+    public func restartDead() async throws -> Int {
+        var died = 0
+        for (slot, worker) in workers.enumerated() where worker.hasExited {
+            let replacement = try await startOne()
+            lock.withLock { _workers[slot] = replacement }
+            died += 1
         }
+        lock.withLock { _deaths += died }
+        return died
     }
 
-    /// SIGKILLs every worker (by PID).
-    public func stop() { for w in workers { w.kill9() } }
+    /// SIGKILLs every worker (by PID), without waiting (for `defer`).
+    public func stop() { for w in workers { w.killNow() } }
 }

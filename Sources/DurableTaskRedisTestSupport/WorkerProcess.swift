@@ -1,4 +1,4 @@
-public import ChildProcesses
+package import DurableTaskRedisServer
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -15,25 +15,25 @@ public final class WorkerProcess: Sendable {
     /// Starts `durable-test-worker <url> <hub> <partitions> <leaseMs>`.
     public static func start(
         url: String, hub: String, partitions: Int, leaseMs: Int, environment: [String: String] = [:]
-    ) throws -> WorkerProcess {
-        try start(arguments: [url, hub, String(partitions), String(leaseMs)], environment: environment)
+    ) async throws -> WorkerProcess {
+        try await start(arguments: [url, hub, String(partitions), String(leaseMs)], environment: environment)
     }
 
     /// Starts `durable-test-worker <arguments>`.
     /// `environment` is added to this process' environment.
-    public static func start(arguments: [String], environment: [String: String] = [:]) throws -> WorkerProcess {
+    public static func start(arguments: [String], environment: [String: String] = [:]) async throws -> WorkerProcess {
         let binDir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
         let binary = binDir.appendingPathComponent("durable-test-worker")
         guard FileManager.default.isExecutableFile(atPath: binary.path) else {
             throw WorkerProcessError(message: "\(binary.path) is missing: build it with `swift build --build-tests` (make test does)")
         }
-        return WorkerProcess(process: try ChildProcess.spawn(
+        return WorkerProcess(process: try await ChildProcess.start(
             binary.path, arguments: arguments,
             environment: ProcessInfo.processInfo.environment.merging(environment) { $1 }, output: .capture))
     }
 
     /// Waits for the child to end; returns how it ended and everything it printed.
-    public func finish() async -> (status: ChildProcess.Status, output: String) {
+    package func finish() async -> (status: ChildProcess.Status, output: String) {
         let status = await process.wait()
         return (status, process.output)
     }
@@ -54,9 +54,14 @@ public final class WorkerProcess: Sendable {
     /// Whether the child has exited.
     public var hasExited: Bool { process.currentStatus != nil }
 
-    /// Kills the child with SIGKILL (by PID) and reaps it.
-    public func kill9() {
-        process.stopBlocking(signal: SIGKILL)
+    /// Kills the child with SIGKILL (by PID) and waits until it has exited.
+    public func kill9() async {
+        await process.stop(signal: SIGKILL)
+    }
+
+    /// For `defer`: SIGKILLs the child (by PID) without waiting.
+    public func killNow() {
+        process.signal(SIGKILL)
     }
 
     /// Sends `signal` (e.g. SIGSTOP, SIGCONT) to the child by PID; false if it has exited.
@@ -66,7 +71,9 @@ public final class WorkerProcess: Sendable {
     }
 }
 
+/// A test worker that could not be started or did not behave.
 public struct WorkerProcessError: Error, CustomStringConvertible {
+    /// What went wrong.
     public var message: String
     public var description: String { message }
 }

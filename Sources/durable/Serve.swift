@@ -1,10 +1,12 @@
 import ArgumentParser
+import Configuration
 import DurableExamples
 import DurableTask
 import DurableTaskHTTP
 import DurableTaskHost
 import Foundation
 import Logging
+import SystemPackage
 
 /// `durable serve`: runs the worker with the example orchestrations and the management HTTP API.
 struct Serve: AsyncParsableCommand {
@@ -12,7 +14,8 @@ struct Serve: AsyncParsableCommand {
         abstract: "Run the worker and the Durable Functions management HTTP API.",
         discussion: """
             Without --redis the host starts its own redis-server (data in --data-dir, AOF on, unix socket).
-            Every option can also be set by the environment variable named in its help; a flag wins.
+            Every option can also be set by the environment variable named in its help, or in a JSON
+            file given with --config; a flag wins over the environment, which wins over the file.
             The API is served under /runtime/webhooks/durabletask/ (see the README).
             """)
 
@@ -73,9 +76,12 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "gRPC bind address; 'localhost' means 127.0.0.1 and ::1, any other address needs --system-key. Env DURABLE_GRPC_HOST. Default: localhost")
     var grpcHost: String?
 
+    @Option(help: "JSON config file holding any of the settings above by key (redisUrl, redisPasswordFile, redisPassword, dataDir, taskHub, partitions, leaseTimeout, orchestrationConcurrency, activityConcurrency, maxDeliveryCount, host, port, systemKey, maxBodySize, idleTimeout, maxConnections, httpAllow, grpcPort, grpcHost, logLevel); flags and DURABLE_* variables win over it. Env DURABLE_CONFIG.")
+    var config: String?
+
     func run() async throws {
         do {
-            let host = try makeHost()
+            let host = try await makeHost()
             try await host.run()
         } catch let error as HostError {
             FileHandle.standardError.write(Data("durable: error: \(error.message)\n".utf8))
@@ -83,89 +89,57 @@ struct Serve: AsyncParsableCommand {
         }
     }
 
-    func makeHost() throws -> DurableHost {
-        let env = ProcessInfo.processInfo.environment
-        func value(_ flag: String?, _ name: String) -> String? {
-            if let flag { return flag }
-            guard let text = env[name]?.trimmingCharacters(in: .whitespaces), !text.isEmpty else { return nil }
-            return text
-        }
-        func number<T: LosslessStringConvertible>(_ flag: T?, _ name: String, _ option: String) throws -> T? {
-            if let flag { return flag }
-            guard let text = value(nil, name) else { return nil }
-            guard let parsed = T(text) else {
-                throw HostError(.invalidConfiguration, "\(name)='\(text)' is not a valid value for --\(option)")
-            }
-            return parsed
-        }
-        var configuration = HostConfiguration()
-        configuration.redisURL = value(redis, "DURABLE_REDIS_URL")
-        configuration.redisPassword = try redisPassword(file: value(redisPasswordFile, "DURABLE_REDIS_PASSWORD_FILE"), env: env)
-        configuration.dataDirectory = value(dataDir, "DURABLE_DATA_DIR") ?? configuration.dataDirectory
-        configuration.taskHub = value(taskHub, "DURABLE_TASK_HUB") ?? configuration.taskHub
-        configuration.partitions = try number(partitions, "DURABLE_PARTITIONS", "partitions") ?? configuration.partitions
-        configuration.orchestrationConcurrency =
-            try number(orchestrationConcurrency, "DURABLE_ORCHESTRATION_CONCURRENCY", "orchestration-concurrency")
-            ?? configuration.orchestrationConcurrency
-        configuration.activityConcurrency =
-            try number(activityConcurrency, "DURABLE_ACTIVITY_CONCURRENCY", "activity-concurrency") ?? configuration.activityConcurrency
-        configuration.httpHost = value(host, "DURABLE_HOST") ?? configuration.httpHost
-        configuration.httpPort = try number(port, "DURABLE_PORT", "port") ?? configuration.httpPort
-        configuration.systemKey = value(systemKey, "DURABLE_SYSTEM_KEY")
-        configuration.maxBodySize = try number(maxBodySize, "DURABLE_MAX_BODY_SIZE", "max-body-size") ?? configuration.maxBodySize
-        configuration.grpcPort = try number(grpcPort, "DURABLE_GRPC_PORT", "grpc-port") ?? configuration.grpcPort
-        configuration.grpcHost = value(grpcHost, "DURABLE_GRPC_HOST") ?? configuration.grpcHost
-        if let seconds = try number(leaseTimeout, "DURABLE_LEASE_TIMEOUT", "lease-timeout") {
-            configuration.leaseTimeout = try duration(seconds, "lease-timeout")
-        }
-        if let seconds = try number(idleTimeout, "DURABLE_IDLE_TIMEOUT", "idle-timeout") {
-            configuration.httpIdleTimeout = seconds == 0 ? nil : try duration(seconds, "idle-timeout")
-        }
-        if let limit = try number(maxDeliveryCount, "DURABLE_MAX_DELIVERY_COUNT", "max-delivery-count") {
-            guard limit >= 0 else {
-                throw HostError(.invalidConfiguration, "--max-delivery-count must be 0 (no limit) or more, not \(limit)")
-            }
-            configuration.maxDeliveryCount = limit
-        }
-        if let limit = try number(maxConnections, "DURABLE_MAX_CONNECTIONS", "max-connections") {
-            configuration.httpMaxConnections = limit == 0 ? nil : limit
-        }
-        if let allow = value(httpAllow, "DURABLE_HTTP_ALLOW") {
+    /// The host, configured from the flags, then the `DURABLE_*` environment variables, then the
+    /// config file (swift-configuration's providers, in that order of precedence).
+    func makeHost() async throws -> DurableHost {
+        let secrets: Set<String> = [HostConfiguration.Key.systemKey, .redisPassword].map(\.environmentVariable).reduce(into: []) { $0.insert($1) }
+        var providers: [any ConfigProvider] = [
+            InMemoryProvider(name: "flags", values: flagValues()),
+            EnvironmentVariablesProvider(secretsSpecifier: .specific(secrets)).prefixKeys(with: "durable"),
+        ]
+        let environment = ProcessInfo.processInfo.environment
+        if let file = config ?? environment["DURABLE_CONFIG"].flatMap({ $0.isEmpty ? nil : $0 }) {
             do {
-                configuration.http.destinations = try DurableHTTPDestinations(parsing: allow.split(separator: ",").map(String.init))
-            } catch let error as DurableHTTPError {
-                throw HostError(.invalidConfiguration, error.message + " (--http-allow)")
+                providers.append(try await FileProvider<JSONSnapshot>(filePath: FilePath(file)))
+            } catch {
+                throw HostError(.invalidConfiguration, "cannot read the config file \(file) (--config): \(error)")
             }
         }
-        let levelText = value(logLevel, "DURABLE_LOG_LEVEL") ?? "info"
-        guard let level = Logger.Level(rawValue: levelText.lowercased()) else {
-            throw HostError(.invalidConfiguration, "unknown log level '\(levelText)' (--log-level): use trace, debug, info, notice, warning, error or critical")
-        }
+        let configuration = try HostConfiguration(config: ConfigReader(providers: providers))
         var logger = Logger(label: "durable")
-        logger.logLevel = level
+        logger.logLevel = configuration.logLevel
 
         var registry = TaskRegistry()
         ExampleCatalog.register(into: &registry)
         return DurableHost(configuration: configuration, registry: registry, logger: logger)
     }
 
-    /// The Redis password: from the file, else from `DURABLE_REDIS_PASSWORD` (taken as it is; an
-    /// empty value is unset). Both at once is refused, so it is never unclear which one is used.
-    private func redisPassword(file: String?, env: [String: String]) throws -> String? {
-        let fromEnv = env["DURABLE_REDIS_PASSWORD"].flatMap { $0.isEmpty ? nil : $0 }
-        guard let file else { return fromEnv }
-        if fromEnv != nil {
-            throw HostError(.invalidConfiguration, "give the Redis password once: --redis-password-file (or DURABLE_REDIS_PASSWORD_FILE) or DURABLE_REDIS_PASSWORD, not both")
+    /// The flags given, as config values under ``HostConfiguration/Key``.
+    private func flagValues() -> [AbsoluteConfigKey: ConfigValue] {
+        var values: [AbsoluteConfigKey: ConfigValue] = [:]
+        func set(_ key: HostConfiguration.Key, _ content: ConfigContent?) {
+            guard let content else { return }
+            values[AbsoluteConfigKey([key.rawValue])] = ConfigValue(content, isSecret: key == .systemKey)
         }
-        return try SecretFile.read(file, option: "--redis-password-file")
-    }
-
-    /// Seconds as a duration, refusing what is not a finite, non-negative number of at most a year
-    /// (`Int64(seconds * 1000)` would trap on infinity or NaN).
-    private func duration(_ seconds: Double, _ option: String) throws -> Duration {
-        guard seconds.isFinite, (0...31_536_000).contains(seconds) else {
-            throw HostError(.invalidConfiguration, "--\(option) must be a number of seconds between 0 and 31536000, not \(seconds)")
-        }
-        return .milliseconds(Int64(seconds * 1000))
+        set(.redisUrl, redis.map { .string($0) })
+        set(.redisPasswordFile, redisPasswordFile.map { .string($0) })
+        set(.dataDir, dataDir.map { .string($0) })
+        set(.taskHub, taskHub.map { .string($0) })
+        set(.partitions, partitions.map { .int($0) })
+        set(.orchestrationConcurrency, orchestrationConcurrency.map { .int($0) })
+        set(.activityConcurrency, activityConcurrency.map { .int($0) })
+        set(.host, host.map { .string($0) })
+        set(.port, port.map { .int($0) })
+        set(.systemKey, systemKey.map { .string($0) })
+        set(.maxBodySize, maxBodySize.map { .int($0) })
+        set(.idleTimeout, idleTimeout.map { .double($0) })
+        set(.maxConnections, maxConnections.map { .int($0) })
+        set(.leaseTimeout, leaseTimeout.map { .double($0) })
+        set(.maxDeliveryCount, maxDeliveryCount.map { .int($0) })
+        set(.httpAllow, httpAllow.map { .string($0) })
+        set(.logLevel, logLevel.map { .string($0) })
+        set(.grpcPort, grpcPort.map { .int($0) })
+        set(.grpcHost, grpcHost.map { .string($0) })
+        return values
     }
 }

@@ -1,5 +1,6 @@
 import DurableTask
 import DurableTaskRedis
+import DurableTaskRedisServer
 import DurableTaskRedisTestSupport
 import Foundation
 import Logging
@@ -13,7 +14,7 @@ struct ChaosHub {
     static let partitions = 3
     static let workers = 3
 
-    var server: RedisServerProcess
+    var server: RedisServer
     var client: DurableTaskClient
     var fleet: WorkerFleet
     var runLog: String
@@ -21,9 +22,9 @@ struct ChaosHub {
     /// Starts the server (`options`), the client store and the fleet (on `workerURL`, the server's
     /// by default), runs `body`, then stops the workers, the store and the server.
     static func run<T>(
-        _ options: RedisServerProcess.Options = .init(unixSocket: false),
+        _ options: RedisServer.Options = .init(unixSocket: false),
         leaseMs: Int = 1000, activityMs: Int = 0,
-        workerURL: (RedisServerProcess) throws -> String = { $0.url },
+        workerURL: (RedisServer) throws -> String = { $0.url },
         _ body: (ChaosHub) async throws -> T
     ) async throws -> T {
         try await withRedisServer(options) { server in
@@ -36,7 +37,7 @@ struct ChaosHub {
             let runLog = server.directory + "/runs.log"
             let fleet: WorkerFleet
             do {
-                fleet = try WorkerFleet(
+                fleet = try await WorkerFleet(
                     url: try workerURL(server), hub: hub, partitions: partitions, leaseMs: leaseMs, size: workers,
                     environment: ["DURABLE_CHAOS_RUN_LOG": runLog, "DURABLE_CHAOS_ACTIVITY_MS": String(activityMs)])
             } catch {

@@ -1,4 +1,5 @@
 import DurableTask
+import DurableTaskRedisServer
 import DurableTaskRedisTestSupport
 import DurableTaskTesting
 import Foundation

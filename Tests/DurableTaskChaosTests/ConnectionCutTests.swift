@@ -1,3 +1,4 @@
+import DurableTaskRedisServer
 import DurableTaskRedisTestSupport
 import Testing
 

@@ -1,3 +1,4 @@
+import DurableTaskRedisServer
 import DurableTaskRedisTestSupport
 import Testing
 
@@ -12,7 +13,7 @@ extension ChaosTests {
             async let started = plan.startPaced(hub.client, over: window)
             for _ in 0..<kills {
                 try await Task.sleep(for: ChaosScale.randomPause(1500, 2500))
-                hub.server.kill9()
+                await hub.server.kill9()
                 try await Task.sleep(for: ChaosScale.randomPause(100, 500))
                 try await hub.server.restart()
             }

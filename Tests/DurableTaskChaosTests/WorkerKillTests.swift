@@ -1,3 +1,4 @@
+import DurableTaskRedisServer
 import DurableTaskRedisTestSupport
 import Testing
 
@@ -13,12 +14,12 @@ extension ChaosTests {
             let end = ContinuousClock.now + window
             while ContinuousClock.now < end {
                 try await Task.sleep(for: ChaosScale.randomPause(500, 1000))
-                hub.fleet.workers.randomElement()?.kill9()
+                await hub.fleet.workers.randomElement()?.kill9()
                 kills += 1
-                try hub.fleet.restartDead()
+                try await hub.fleet.restartDead()
             }
             let accepted = try await started
-            try hub.fleet.restartDead()
+            try await hub.fleet.restartDead()
             let figures = try await hub.verify("worker-kill", accepted: accepted, disruptions: kills)
             Self.expectClean(figures)
             #expect(kills >= 5)

@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import DurableTask
 import DurableTaskHTTP
 import DurableTaskRedis
+import DurableTaskRedisServer
 import DurableTaskRedisTestSupport
 import DurableTaskTesting
 import Foundation
@@ -31,8 +32,8 @@ struct RedisRestartTests {
     }
 
     @Test func aNewWorkerFinishesThePollingAfterTheFirstStopsMidPoll() async throws {
-        let redis = try await RedisServerProcess.start()
-        defer { redis.stop() }
+        let redis = try await RedisServer.start()
+        defer { redis.stopNow() }
         let hub = "http-restart-" + RandomIdentifier.uuidString().prefix(8).lowercased()
         let jobFinished = Atomic<Bool>(false)
         try await withTestServer({ router in

@@ -1,4 +1,5 @@
 import DurableTaskHost
+import DurableTaskRedisServer
 import DurableTaskRedisTestSupport
 import Foundation
 import Testing
@@ -82,7 +83,7 @@ struct ConnectionLimitsTests {
         try await withRedisServer { redis in
             let directory = try makeTempDirectory()
             defer { try? FileManager.default.removeItem(atPath: directory) }
-            let host = try HostProcess.start(
+            let host = try await HostProcess.start(
                 ["serve", "--redis", redis.url, "--port", "0", "--idle-timeout", "1", "--max-connections", "2"], in: directory)
             defer { host.kill9() }
             let port = try await host.waitForPort()
@@ -107,7 +108,7 @@ struct ConnectionLimitsTests {
     func badFlagsExitWithOneLine(flags: [String], expected: String) async throws {
         let directory = try makeTempDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        let host = try HostProcess.start(["serve", "--port", "0"] + flags, in: directory)
+        let host = try await HostProcess.start(["serve", "--port", "0"] + flags, in: directory)
         defer { host.kill9() }
         #expect(try await host.waitForExit(timeout: .seconds(20)) == 1)
         let output = host.printed.trimmingCharacters(in: .whitespacesAndNewlines)

@@ -3,6 +3,7 @@ import DurableExamples
 import DurableTask
 import DurableTaskHTTP
 import DurableTaskRedis
+import DurableTaskRedisServer
 import DurableTaskRedisTestSupport
 import DurableTaskTesting
 import Foundation

@@ -1,5 +1,5 @@
 import AsyncHTTPClient
-import ChildProcesses
+import DurableTaskRedisServer
 import Foundation
 import NIOCore
 import NIOHTTP1
@@ -19,7 +19,7 @@ final class HostProcess: Sendable {
     }
 
     /// Starts `durable <arguments>` in `directory`.
-    static func start(_ arguments: [String], in directory: String? = nil, environment: [String: String] = [:]) throws -> HostProcess {
+    static func start(_ arguments: [String], in directory: String? = nil, environment: [String: String] = [:]) async throws -> HostProcess {
         guard FileManager.default.isExecutableFile(atPath: binary.path) else {
             throw HostProcessError(message: "\(binary.path) is missing: build it with `swift build --build-tests` (make test does)")
         }
@@ -27,7 +27,7 @@ final class HostProcess: Sendable {
         // No gRPC sidecar unless a test asks for one: its default port (4001) is not ours to take.
         env["DURABLE_GRPC_PORT"] = "0"
         env.merge(environment) { $1 }
-        return HostProcess(process: try ChildProcess.spawn(
+        return HostProcess(process: try await ChildProcess.start(
             binary.path, arguments: arguments, environment: env, directory: directory, output: .capture))
     }
 
@@ -73,7 +73,7 @@ final class HostProcess: Sendable {
     /// the signal that ended it); SIGKILLs it on timeout.
     func waitForExit(timeout: Duration = .seconds(30)) async throws -> Int32 {
         guard let status = await process.wait(for: timeout) else {
-            process.stopBlocking(signal: SIGKILL)
+            await process.stop(signal: SIGKILL)
             throw HostProcessError(message: "durable did not exit within \(timeout): \(printed)")
         }
         switch status {
@@ -82,9 +82,14 @@ final class HostProcess: Sendable {
         }
     }
 
-    /// Kills the child if it still runs (for `defer`).
+    /// SIGKILLs the child if it still runs, without waiting (for `defer`).
     func kill9() {
-        process.stopBlocking(signal: SIGKILL)
+        process.signal(SIGKILL)
+    }
+
+    /// SIGKILLs the child and waits until it has exited.
+    func killAndWait() async {
+        await process.stop(signal: SIGKILL)
     }
 }
 

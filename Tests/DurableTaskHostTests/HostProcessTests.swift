@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import DurableExamples
 import DurableTask
 import DurableTaskRedis
+import DurableTaskRedisServer
 import DurableTaskRedisTestSupport
 import Foundation
 import Logging
@@ -31,7 +32,7 @@ struct HostProcessTests {
                 try await client.scheduleNewOrchestration(FunctionChaining.self, options: .init(instanceId: id))
             }
             let arguments = ["serve", "--redis", server.url, "--task-hub", hub, "--port", "0", "--log-level", "info"]
-            let first = try HostProcess.start(arguments)
+            let first = try await HostProcess.start(arguments)
             defer { first.kill9() }
             _ = try await first.waitForPort()
             // Let part of the load finish, then stop the host in the middle of it.
@@ -50,7 +51,7 @@ struct HostProcessTests {
 
             // A new host finishes the rest well within the 30-second lease timeout, so nothing
             // waited for a lease to expire: the first host committed or released all it held.
-            let second = try HostProcess.start(arguments)
+            let second = try await HostProcess.start(arguments)
             defer { second.kill9() }
             _ = try await second.waitForPort()
             for id in ids {
@@ -81,7 +82,7 @@ struct HostProcessTests {
     @Test func embeddedRedisKeepsDataAcrossRestarts() async throws {
         let directory = try makeTempDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        let first = try HostProcess.start(["serve", "--port", "0"], in: directory)
+        let first = try await HostProcess.start(["serve", "--port", "0"], in: directory)
         defer { first.kill9() }
         let port = try await first.waitForPort()
         let socket = directory + "/.durable/redis.sock"
@@ -105,11 +106,11 @@ struct HostProcessTests {
         #expect(kill(redisPid, 0) != 0, "the embedded redis-server (pid \(redisPid)) should have stopped with the host")
 
         // A host killed with SIGKILL leaves its redis-server behind; the next host stops it and goes on.
-        let second = try HostProcess.start(["serve", "--port", "0"], in: directory)
+        let second = try await HostProcess.start(["serve", "--port", "0"], in: directory)
         defer { second.kill9() }
         _ = try await second.waitForPort()
-        second.kill9()
-        let third = try HostProcess.start(["serve", "--port", "0"], in: directory)
+        await second.killAndWait()
+        let third = try await HostProcess.start(["serve", "--port", "0"], in: directory)
         defer { third.kill9() }
         _ = try await third.waitForPort()
         try await withStore(url: "unix://" + socket) { client in
@@ -145,7 +146,7 @@ struct HostProcessTests {
     func badConfigurationExitsWithOneLine(arguments: [String], expected: String) async throws {
         let directory = try makeTempDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        let host = try HostProcess.start(arguments, in: directory)
+        let host = try await HostProcess.start(arguments, in: directory)
         defer { host.kill9() }
         #expect(try await host.waitForExit(timeout: .seconds(20)) == 1)
         let lines = host.printed.split(separator: "\n").filter { !$0.contains(" info ") && !$0.contains(" debug ") }
@@ -157,11 +158,11 @@ struct HostProcessTests {
     /// The Redis password never reaches the output: not in the ready line, not in a startup error.
     @Test func theRedisPasswordIsNeverPrinted() async throws {
         let secret = "s3cret-pw-\(UInt32.random(in: 0...UInt32.max))"
-        try await withRedisServer(RedisServerProcess.Options(password: secret)) { server in
+        try await withRedisServer(RedisServer.Options(password: secret)) { server in
             let directory = try makeTempDirectory()
             defer { try? FileManager.default.removeItem(atPath: directory) }
             let url = "redis://default:\(secret)@127.0.0.1:\(server.port)/0"
-            let good = try HostProcess.start(["serve", "--redis", url, "--port", "0", "--log-level", "debug"], in: directory)
+            let good = try await HostProcess.start(["serve", "--redis", url, "--port", "0", "--log-level", "debug"], in: directory)
             defer { good.kill9() }
             let line = try await good.waitForLine(containing: "durable host ready")
             #expect(line.contains("redis=redis://default:***@127.0.0.1:\(server.port)/0"), "got: \(line)")
@@ -169,7 +170,7 @@ struct HostProcessTests {
             #expect(try await good.waitForExit() == 0)
             #expect(!good.printed.contains(secret))
 
-            let wrong = try HostProcess.start(["serve", "--redis", "redis://default:wrong-\(secret)@127.0.0.1:\(server.port)/0", "--port", "0"], in: directory)
+            let wrong = try await HostProcess.start(["serve", "--redis", "redis://default:wrong-\(secret)@127.0.0.1:\(server.port)/0", "--port", "0"], in: directory)
             defer { wrong.kill9() }
             #expect(try await wrong.waitForExit(timeout: .seconds(20)) == 1)
             #expect(wrong.printed.contains("cannot connect to Redis at redis://default:***@"), "got: \(wrong.printed)")
@@ -177,29 +178,44 @@ struct HostProcessTests {
         }
         let directory = try makeTempDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        let unreachable = try HostProcess.start(["serve", "--redis", "redis://:\(secret)@127.0.0.1:1/0?password=\(secret)", "--port", "0"], in: directory)
+        let unreachable = try await HostProcess.start(["serve", "--redis", "redis://:\(secret)@127.0.0.1:1/0?password=\(secret)", "--port", "0"], in: directory)
         defer { unreachable.kill9() }
         #expect(try await unreachable.waitForExit(timeout: .seconds(20)) == 1)
         #expect(!unreachable.printed.contains(secret), "got: \(unreachable.printed)")
     }
 
-    /// Settings come from the environment too, and a bad value there is named.
-    @Test func environmentConfigures() async throws {
+    /// Settings come from the environment and a config file too (a flag wins over the
+    /// environment, which wins over the file), and a bad value is named.
+    @Test func environmentAndConfigFileConfigure() async throws {
         let directory = try makeTempDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        let bad = try HostProcess.start(["serve"], in: directory, environment: ["DURABLE_PORT": "abc"])
+        let bad = try await HostProcess.start(["serve"], in: directory, environment: ["DURABLE_PORT": "abc"])
         defer { bad.kill9() }
         #expect(try await bad.waitForExit(timeout: .seconds(20)) == 1)
         #expect(bad.printed.trimmingCharacters(in: .whitespacesAndNewlines)
-            == "durable: error: DURABLE_PORT='abc' is not a valid value for --port")
+            == "durable: error: 'abc' is not a valid value for --port: expected an integer (set by --port, DURABLE_PORT or \"port\" in the config file)")
+        let missing = try await HostProcess.start(["serve", "--config", directory + "/missing.json"], in: directory)
+        defer { missing.kill9() }
+        #expect(try await missing.waitForExit(timeout: .seconds(20)) == 1)
+        #expect(missing.printed.hasPrefix("durable: error: cannot read the config file \(directory)/missing.json (--config)"))
         try await withRedisServer { server in
-            let good = try HostProcess.start(["serve"], in: directory, environment: [
-                "DURABLE_REDIS_URL": server.url, "DURABLE_PORT": "0", "DURABLE_TASK_HUB": "fromenv",
+            // The file names a hub and a port; the environment's hub wins over the file's, and
+            // the file's other settings apply.
+            let file = directory + "/durable.json"
+            try Data(#"{"redisUrl": "\#(server.url)", "port": 0, "taskHub": "fromfile", "partitions": 2}"#.utf8)
+                .write(to: URL(fileURLWithPath: file))
+            let good = try await HostProcess.start(["serve", "--config", file], in: directory, environment: [
+                "DURABLE_TASK_HUB": "fromenv",
             ])
             defer { good.kill9() }
             let line = try await good.waitForLine(containing: "durable host ready")
             #expect(line.contains("taskHub=fromenv"))
             #expect(line.contains("redis=\(server.url)"))
+            let admin = try await RedisConnection.connect(configuration: RedisConfiguration(url: server.url), logger: Logger(label: "test"))
+            let keys = try await admin.send(["KEYS", "dt:{*"]).array?.compactMap(\.string) ?? []
+            await admin.close()
+            #expect(keys.contains { $0.hasPrefix("dt:{fromenv:1}") }, "the hub is made under the environment's name: \(keys)")
+            #expect(!keys.contains { $0.hasPrefix("dt:{fromenv:2}") || $0.contains("fromfile") }, "with the file's 2 partitions: \(keys)")
             // DURABLE_GRPC_PORT=0 (set by HostProcess) turns the gRPC sidecar off.
             #expect(!line.contains("grpc="))
             #expect(!good.printed.contains("gRPC sidecar listening"))
@@ -213,10 +229,10 @@ struct HostProcessTests {
         try await withRedisServer { server in
             let directory = try makeTempDirectory()
             defer { try? FileManager.default.removeItem(atPath: directory) }
-            let first = try HostProcess.start(["serve", "--redis", server.url, "--task-hub", "busy", "--port", "0"], in: directory)
+            let first = try await HostProcess.start(["serve", "--redis", server.url, "--task-hub", "busy", "--port", "0"], in: directory)
             defer { first.kill9() }
             let port = try await first.waitForPort()
-            let second = try HostProcess.start(["serve", "--redis", server.url, "--task-hub", "busy", "--port", String(port)], in: directory)
+            let second = try await HostProcess.start(["serve", "--redis", server.url, "--task-hub", "busy", "--port", String(port)], in: directory)
             defer { second.kill9() }
             #expect(try await second.waitForExit(timeout: .seconds(20)) == 1)
             #expect(second.printed.trimmingCharacters(in: .whitespacesAndNewlines)

@@ -1,5 +1,6 @@
 import DurableTask
 import DurableTaskRedis
+import DurableTaskRedisServer
 import DurableTaskRedisTestSupport
 import Foundation
 import Logging
@@ -11,8 +12,8 @@ import Testing
 struct ManagementAPIRedisTests {
     /// Runs `body` with a server on a fresh Redis task hub.
     func withRedisAPI(_ body: (APIServer) async throws -> Void) async throws {
-        let server = try await RedisServerProcess.start(.init(unixSocket: false))
-        defer { server.stop() }
+        let server = try await RedisServer.start(.init(unixSocket: false))
+        defer { server.stopNow() }
         let store = try await RedisOrchestrationStore.connect(
             url: server.url,
             configuration: .init(taskHub: "api-" + RandomIdentifier.uuidString().prefix(8), partitions: 2, maxBlockingWait: .milliseconds(200)),
@@ -30,8 +31,8 @@ struct ManagementAPIRedisTests {
     /// With Redis down, requests answer 503 with `Retry-After` and a JSON error that says a write
     /// may or may not have taken effect, never 500.
     @Test func redisOutageIs503WithRetryAfter() async throws {
-        let server = try await RedisServerProcess.start(.init(unixSocket: false))
-        defer { server.stop() }
+        let server = try await RedisServer.start(.init(unixSocket: false))
+        defer { server.stopNow() }
         let store = try await RedisOrchestrationStore.connect(
             url: server.url,
             configuration: .init(taskHub: "outage-" + RandomIdentifier.uuidString().prefix(8), partitions: 2, maxBlockingWait: .milliseconds(200)),
@@ -40,7 +41,7 @@ struct ManagementAPIRedisTests {
         try await store.createTaskHub()
         try await withAPIServer(store: store) { api in
             #expect(try await api.post("/orchestrators/APIGreet/up1", body: #""x""#, contentType: "application/json").status == 202)
-            server.kill9()
+            await server.kill9()
             let read = try await api.get("/instances/up1")
             #expect(read.status == 503)
             #expect(read.header("Retry-After") == "5")

@@ -1,6 +1,7 @@
 import DurableTask
 import DurableTaskHost
 import DurableTaskRedis
+import DurableTaskRedisServer
 import DurableTaskRedisTestSupport
 import Foundation
 import Testing
@@ -21,7 +22,8 @@ struct PoisonInputHostTests {
             try await store.createTaskHub()
             let client = DurableTaskClient(store: store)
             let arguments = ["serve", "--redis", server.url, "--task-hub", hub, "--port", "0", "--log-level", "info"]
-            let hosts = try (0..<3).map { _ in try HostProcess.start(arguments) }
+            var hosts: [HostProcess] = []
+            for _ in 0..<3 { hosts.append(try await HostProcess.start(arguments)) }
             defer { for host in hosts { host.kill9() } }
             var apis: [APIServer] = []
             for host in hosts {

@@ -1,3 +1,4 @@
+import DurableTaskRedisServer
 import DurableTaskRedisTestSupport
 import Foundation
 import Testing
@@ -11,7 +12,7 @@ struct RedisPasswordTests {
     /// the URL: each host serves, runs an orchestration to completion, and prints no password.
     @Test func theHostServesWithThePasswordFromAFileOrTheEnvironment() async throws {
         let secret = "pw-\(UInt32.random(in: 0...UInt32.max))-s3cret"
-        try await withRedisServer(RedisServerProcess.Options(password: secret)) { redis in
+        try await withRedisServer(RedisServer.Options(password: secret)) { redis in
             let directory = try makeTempDirectory()
             defer { try? FileManager.default.removeItem(atPath: directory) }
             let file = directory + "/redis-password"
@@ -24,7 +25,7 @@ struct RedisPasswordTests {
                 ([], ["DURABLE_REDIS_URL": plain, "DURABLE_REDIS_PASSWORD_FILE": file]),
             ]
             for (index, setup) in setups.enumerated() {
-                let host = try HostProcess.start(
+                let host = try await HostProcess.start(
                     ["serve", "--port", "0", "--task-hub", "pw\(index)", "--log-level", "debug"] + setup.arguments,
                     in: directory, environment: setup.environment)
                 defer { host.kill9() }
@@ -45,13 +46,13 @@ struct RedisPasswordTests {
     @Test func aWrongPasswordExitsWithOneLine() async throws {
         let secret = "pw-\(UInt32.random(in: 0...UInt32.max))-right"
         let wrong = "pw-\(UInt32.random(in: 0...UInt32.max))-wrong"
-        try await withRedisServer(RedisServerProcess.Options(password: secret)) { redis in
+        try await withRedisServer(RedisServer.Options(password: secret)) { redis in
             let directory = try makeTempDirectory()
             defer { try? FileManager.default.removeItem(atPath: directory) }
             let file = directory + "/redis-password"
             try Data(wrong.utf8).write(to: URL(fileURLWithPath: file))
             for environment in [["DURABLE_REDIS_PASSWORD_FILE": file], ["DURABLE_REDIS_PASSWORD": wrong]] {
-                let host = try HostProcess.start(
+                let host = try await HostProcess.start(
                     ["serve", "--redis", redis.url, "--port", "0"], in: directory, environment: environment)
                 defer { host.kill9() }
                 #expect(try await host.waitForExit(timeout: .seconds(20)) == 1)
@@ -89,7 +90,7 @@ struct RedisPasswordTests {
         for (name, bytes) in files { try Data(bytes).write(to: URL(fileURLWithPath: directory + "/" + name)) }
         let resolved = flags.map { $0.replacingOccurrences(of: "{dir}", with: directory) }
         let redis = resolved.contains("--redis") || environment["DURABLE_REDIS_PASSWORD"] == "p" ? [] : ["--redis", "redis://127.0.0.1:1/0"]
-        let host = try HostProcess.start(["serve", "--port", "0"] + redis + resolved, in: directory, environment: environment)
+        let host = try await HostProcess.start(["serve", "--port", "0"] + redis + resolved, in: directory, environment: environment)
         defer { host.kill9() }
         #expect(try await host.waitForExit(timeout: .seconds(20)) == 1)
         let output = host.printed.trimmingCharacters(in: .whitespacesAndNewlines)

@@ -1,4 +1,5 @@
 import DurableTaskRedis
+import DurableTaskRedisServer
 import DurableTaskRedisTestSupport
 import Testing
 

@@ -1,12 +1,15 @@
-import ChildProcesses
+import DurableTaskRedisServer
 import Foundation
 import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
 
-/// Child processes: exit statuses, output, descriptors, signals and waits.
+/// Child processes (swift-subprocess underneath): exit statuses, output, descriptors, signals and waits.
 @Suite("Child processes", .timeLimit(.minutes(1)))
 struct ChildProcessTests {
     @Test func exitCodeAndCapturedOutput() async throws {
-        let child = try ChildProcess.spawn("/bin/sh", arguments: ["-c", "echo out; echo err >&2; exit 3"], output: .capture)
+        let child = try await ChildProcess.start("/bin/sh", arguments: ["-c", "echo out; echo err >&2; exit 3"], output: .capture)
         #expect(await child.wait() == .exited(3))
         #expect(!child.isRunning)
         #expect(child.output == "out\nerr\n")
@@ -16,45 +19,47 @@ struct ChildProcessTests {
         // An open pipe of the parent must not reach the child.
         let pipe = Pipe()
         defer { try? pipe.fileHandleForWriting.close() }
-        let child = try ChildProcess.spawn("/bin/ls", arguments: ["/proc/self/fd"], output: .capture)
+        let child = try await ChildProcess.start("/bin/ls", arguments: ["/proc/self/fd"], output: .capture)
         #expect(await child.wait() == .exited(0))
         // ls itself opens one descriptor (3) to read the directory.
         #expect(child.output.split(separator: "\n").sorted() == ["0", "1", "2", "3"], "\(child.output)")
     }
 
-    @Test func environmentAndDirectory() async throws {
-        let child = try ChildProcess.spawn(
-            "/bin/sh", arguments: ["-c", "echo $GREETING; pwd"], environment: ["GREETING": "hi"], directory: "/tmp",
-            output: .capture)
+    @Test func environmentDirectoryAndProcessGroup() async throws {
+        let child = try await ChildProcess.start(
+            "/bin/sh", arguments: ["-c", "echo $GREETING; pwd; ps -o pgid= -p $$"], environment: ["GREETING": "hi", "PATH": "/usr/bin:/bin"],
+            directory: "/tmp", output: .capture)
         #expect(await child.wait() == .exited(0))
-        #expect(child.output == "hi\n/tmp\n")
+        let lines = child.output.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+        #expect(lines.prefix(2) == ["hi", "/tmp"])
+        #expect(lines.last == String(child.pid), "the child leads a process group of its own: \(child.output)")
     }
 
     @Test func stopSendsTheSignalAndReapsOnce() async throws {
-        let child = try ChildProcess.spawn("/bin/sleep", arguments: ["30"])
+        let child = try await ChildProcess.start("/bin/sleep", arguments: ["30"])
         #expect(child.isRunning)
         #expect(await child.stop(signal: SIGTERM, grace: .seconds(5)) == .signaled(SIGTERM))
         #expect(!child.signal(SIGKILL), "a reaped PID is never signalled")
         // A child that ignores the signal is killed after the grace period.
-        let stubborn = try ChildProcess.spawn("/bin/sh", arguments: ["-c", "trap '' TERM; echo ready; exec sleep 30"], output: .capture)
+        let stubborn = try await ChildProcess.start("/bin/sh", arguments: ["-c", "trap '' TERM; echo ready; exec sleep 30"], output: .capture)
         while !stubborn.output.contains("ready") { try await Task.sleep(for: .milliseconds(5)) }
-        #expect(stubborn.stopBlocking(signal: SIGTERM, grace: .milliseconds(200)) == .signaled(SIGKILL))
+        #expect(await stubborn.stop(signal: SIGTERM, grace: .milliseconds(200)) == .signaled(SIGKILL))
     }
 
     @Test func aCancelledWaitReturnsNilAndTheChildRunsOn() async throws {
-        let child = try ChildProcess.spawn("/bin/sleep", arguments: ["30"])
+        let child = try await ChildProcess.start("/bin/sleep", arguments: ["30"])
         let waiter = Task { await child.waitUnlessCancelled() }
         try await Task.sleep(for: .milliseconds(50))
         waiter.cancel()
         #expect(await waiter.value == nil)
         #expect(child.isRunning)
-        #expect(child.wait(timeout: .milliseconds(50)) == nil)
-        child.stopBlocking(signal: SIGKILL)
+        #expect(await child.wait(for: .milliseconds(50)) == nil)
+        await child.stop(signal: SIGKILL)
         #expect(child.currentStatus == .signaled(SIGKILL))
     }
 
     @Test func aTimedWaitEndsAtTheTimeoutOrTheExit() async throws {
-        let child = try ChildProcess.spawn(
+        let child = try await ChildProcess.start(
             "/bin/sh", arguments: ["-c", "trap 'exit 4' USR1; echo ready; while :; do sleep 0.05; done"], output: .capture)
         #expect(await child.wait(for: .milliseconds(50)) == nil, "the timeout ends the wait")
         #expect(child.isRunning)
@@ -64,9 +69,16 @@ struct ChildProcessTests {
         #expect(await child.wait(for: .seconds(20)) == .exited(4), "the exit ends the wait")
     }
 
-    @Test func aMissingProgramIsATypedError() {
-        #expect(throws: ChildProcess.SpawnError.self) {
-            try ChildProcess.spawn("/nonexistent/program", arguments: [])
+    @Test func aChildThatClosesItsOutputCanStillBeSignalled() async throws {
+        let child = try await ChildProcess.start("/bin/sh", arguments: ["-c", "exec >/dev/null 2>&1; exec sleep 30"])
+        try await Task.sleep(for: .milliseconds(100))
+        #expect(child.isRunning)
+        #expect(await child.stop(signal: SIGTERM, grace: .seconds(5)) == .signaled(SIGTERM))
+    }
+
+    @Test func aMissingProgramIsATypedError() async {
+        await #expect(throws: ChildProcess.SpawnError.self) {
+            _ = try await ChildProcess.start("/nonexistent/program", arguments: [])
         }
     }
 }

@@ -1,4 +1,5 @@
 import DurableTaskRedis
+import DurableTaskRedisServer
 import DurableTaskRedisTestSupport
 import Testing
 
@@ -63,7 +64,7 @@ struct ReconnectTests {
                 $0.connectTimeout = .seconds(1)
             }) { connection in
                 #expect(try await connection.send("PING") == .status("PONG"))
-                server.kill9()
+                await server.kill9()
 
                 let start = ContinuousClock.now
                 let error = await expectRedisError { _ = try await connection.send("PING") }

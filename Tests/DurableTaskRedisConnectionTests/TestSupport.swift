@@ -1,4 +1,5 @@
 import DurableTaskRedis
+import DurableTaskRedisServer
 import DurableTaskRedisTestSupport
 import Logging
 import Testing
@@ -9,9 +10,9 @@ let testLogger = Logger(label: "DurableTaskRedisConnectionTests", factory: { _ i
 /// Starts a private redis-server, opens a pool to it, runs `body`, then closes the pool
 /// and stops the server by PID (also when `body` throws).
 func withServerAndPool<T>(
-    _ options: RedisServerProcess.Options = .init(),
+    _ options: RedisServer.Options = .init(),
     poolSize: Int = 2,
-    _ body: (RedisServerProcess, RedisConnectionPool) async throws -> T
+    _ body: (RedisServer, RedisConnectionPool) async throws -> T
 ) async throws -> T {
     try await withRedisServer(options) { server in
         var configuration = try RedisConfiguration(url: server.url)

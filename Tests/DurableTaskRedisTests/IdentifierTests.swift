@@ -1,4 +1,4 @@
-import ChildProcesses
+import DurableTaskRedisServer
 import DurableTaskRedisTestSupport
 import DurableTask
 import Testing
@@ -8,7 +8,7 @@ import Testing
 @Suite("Identifiers without descriptors", .timeLimit(.minutes(1)))
 struct IdentifierTests {
     @Test func instanceIdsAndLeaseTokensStayUniqueWhenDescriptorsRunOut() async throws {
-        let child = try WorkerProcess.start(arguments: ["--ids-without-descriptors"])
+        let child = try await WorkerProcess.start(arguments: ["--ids-without-descriptors"])
         let (status, output) = await child.finish()
         #expect(status == .exited(0), "\(output)")
         let lines = output.split(separator: "\n").map(String.init)

@@ -1,5 +1,6 @@
 import DurableTask
 import DurableTaskRedis
+import DurableTaskRedisServer
 import DurableTaskRedisTestSupport
 import DurableTaskTesting
 import Testing

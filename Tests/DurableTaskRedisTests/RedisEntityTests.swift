@@ -1,5 +1,6 @@
 import DurableTask
 import DurableTaskRedis
+import DurableTaskRedisServer
 import DurableTaskRedisTestSupport
 import DurableTaskTesting
 import Foundation
@@ -44,8 +45,8 @@ struct RedisEntityTests {
             let store = try await RedisFailureTests.store(server.url, hub: hub, lease: .seconds(1))
             defer { Task { await store.close() } }
             let client = DurableTaskClient(store: store)
-            let child = try WorkerProcess.start(url: server.url, hub: hub, partitions: 3, leaseMs: 1000)
-            defer { child.kill9() }
+            let child = try await WorkerProcess.start(url: server.url, hub: hub, partitions: 3, leaseMs: 1000)
+            defer { child.killNow() }
             try await child.waitForLine("ready", timeout: .seconds(60))
 
             let keys = (0..<5).map { "k\($0)" }
@@ -78,7 +79,7 @@ struct RedisEntityTests {
                 finished = try await client.queryInstances(InstanceQuery(statuses: [.completed], name: "Transfer", pageSize: 1000)).instances.count
                 try await Task.sleep(for: .milliseconds(2))
             }
-            child.kill9()
+            await child.kill9()
             let atKill = try await client.queryInstances(InstanceQuery(statuses: [.completed], name: "Transfer", pageSize: 1000)).instances.count
             #expect(finished >= 1 && atKill < ids.count, "killed mid-run: \(atKill) of \(ids.count) done")
 

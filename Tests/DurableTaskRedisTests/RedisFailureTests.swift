@@ -1,5 +1,6 @@
 import DurableTask
 import DurableTaskRedis
+import DurableTaskRedisServer
 import DurableTaskRedisTestSupport
 import DurableTaskTesting
 import Foundation
@@ -24,8 +25,8 @@ struct RedisFailureTests {
         try await withRedisServer { server in
             let store = try await Self.store(server.url, hub: "kill9", lease: .seconds(1))
             defer { Task { await store.close() } }
-            let child = try WorkerProcess.start(url: server.url, hub: "kill9", partitions: 3, leaseMs: 1000)
-            defer { child.kill9() }
+            let child = try await WorkerProcess.start(url: server.url, hub: "kill9", partitions: 3, leaseMs: 1000)
+            defer { child.killNow() }
             try await child.waitForLine("ready", timeout: .seconds(60))
             let client = DurableTaskClient(store: store)
             let id = try await client.scheduleNewOrchestration(named: "Hello", input: "survivor")
@@ -33,8 +34,9 @@ struct RedisFailureTests {
             // Now a long activity that the child will hold when it dies.
             let hung = try await client.scheduleNewOrchestration(named: "CallHang")
             try await child.waitForLine("hanging", timeout: .seconds(20))
-            child.kill9()
+            // The child's lease began before it printed "hanging", so before this instant.
             let killedAt = ContinuousClock.now
+            await child.kill9()
             // A new worker (this process) gets the activity once the dead worker's lease expires.
             try await TestHost.run(store: store, register: { r in
                 r.addActivity(named: "Hang") { _, _ in try PayloadCoding.encode("finished by the survivor") }

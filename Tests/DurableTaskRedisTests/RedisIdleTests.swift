@@ -1,5 +1,6 @@
 import DurableTask
 import DurableTaskRedis
+import DurableTaskRedisServer
 import DurableTaskRedisTestSupport
 import DurableTaskTesting
 import Foundation
@@ -153,7 +154,7 @@ struct RedisIdleTests {
                 try await Task.sleep(for: .milliseconds(1_500))
 
                 let mark = recorder.count
-                server.kill9()
+                await server.kill9()
                 let outage = Duration.seconds(6)
                 try await Task.sleep(for: outage)
                 let outageLines = recorder.lines(since: mark)

@@ -1,5 +1,6 @@
 import DurableTask
 @testable import DurableTaskRedis
+import DurableTaskRedisServer
 import DurableTaskRedisTestSupport
 import DurableTaskTesting
 import Foundation

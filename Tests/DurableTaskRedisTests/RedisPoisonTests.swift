@@ -1,5 +1,6 @@
 import DurableTask
 import DurableTaskRedis
+import DurableTaskRedisServer
 import DurableTaskRedisTestSupport
 import DurableTaskTesting
 import Foundation
@@ -21,7 +22,7 @@ struct RedisPoisonTests {
         try await withRedisServer { server in
             let store = try await RedisFailureTests.store(server.url, hub: "poison", lease: .seconds(1), partitions: 2)
             defer { Task { await store.close() } }
-            let fleet = try WorkerFleet(url: server.url, hub: "poison", partitions: 2, leaseMs: 1000, size: 3)
+            let fleet = try await WorkerFleet(url: server.url, hub: "poison", partitions: 2, leaseMs: 1000, size: 3)
             defer { fleet.stop() }
             try await fleet.waitUntilReady()
             let client = DurableTaskClient(store: store)
@@ -41,7 +42,7 @@ struct RedisPoisonTests {
             let deadline = ContinuousClock.now + .seconds(120)
             while try await !settled() {
                 try #require(ContinuousClock.now < deadline, "poison work still unsettled after \(fleet.deaths) worker deaths")
-                _ = try fleet.restartDead()
+                _ = try await fleet.restartDead()
                 try await Task.sleep(for: .milliseconds(50))
             }
             // Each poison item kills at most `maxDeliveryCount` (5) workers.
@@ -61,13 +62,13 @@ struct RedisPoisonTests {
 
             // The fleet now stays up and serves new work.
             try await Task.sleep(for: .milliseconds(500))
-            _ = try fleet.restartDead()
+            _ = try await fleet.restartDead()
             try await fleet.waitUntilReady()
             let hello = try await client.scheduleNewOrchestration(named: "Hello", input: "fleet")
             let done = try await client.waitForInstanceCompletion(hello, timeout: .seconds(20))
             #expect(try done.output(as: String.self) == "Hello fleet!")
             try await Task.sleep(for: .seconds(2))
-            #expect(try fleet.restartDead() == 0, "no worker died after the poison work was failed")
+            #expect(try await fleet.restartDead() == 0, "no worker died after the poison work was failed")
         }
     }
 }

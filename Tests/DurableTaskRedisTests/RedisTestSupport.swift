@@ -1,5 +1,6 @@
 import DurableTask
 import DurableTaskRedis
+import DurableTaskRedisServer
 import DurableTaskRedisTestSupport
 import DurableTaskTesting
 import Foundation
@@ -10,9 +11,9 @@ let quietLogger = Logger(label: "DurableTaskRedisTests", factory: { _ in SwiftLo
 /// Starts a private redis-server, runs `body` with a factory of fresh stores (each its own task
 /// hub on that server), then closes the stores and stops the server by PID.
 func withRedisStores<T>(
-    _ options: RedisServerProcess.Options = .init(),
+    _ options: RedisServer.Options = .init(),
     partitions: Int = 3,
-    _ body: (RedisServerProcess, @escaping @Sendable (StoreOptions) async throws -> RedisOrchestrationStore) async throws -> T
+    _ body: (RedisServer, @escaping @Sendable (StoreOptions) async throws -> RedisOrchestrationStore) async throws -> T
 ) async throws -> T {
     try await withRedisServer(options) { server in
         let opened = OpenedStores()

@@ -7,6 +7,7 @@
 // PING latency through RedisConnection, and INCR throughput with 32 concurrent tasks.
 import CHiredis
 import DurableTaskRedis
+import DurableTaskRedisServer
 import DurableTaskRedisTestSupport
 import Logging
 
@@ -114,7 +115,7 @@ LoggingSystem.bootstrap { label in
 }
 let logger = Logger(label: "ConnBench")
 
-let server = try await RedisServerProcess.start(.init(unixSocket: true))
+let server = try await RedisServer.start(.init(unixSocket: true))
 do {
     let configuration = try RedisConfiguration(url: server.url)
     let unixConfiguration = try RedisConfiguration(url: server.unixSocketURL!)
@@ -171,7 +172,7 @@ do {
         print("| \(row.name) | \(row.ops) | \(format2(seconds)) | \(Int(row.opsPerSecond)) |")
     }
 } catch {
-    server.stop()
+    await server.shutDown()
     throw error
 }
-server.stop()
+await server.shutDown()

@@ -1,5 +1,6 @@
 import DurableTask
 import DurableTaskRedis
+import DurableTaskRedisServer
 import DurableTaskRedisTestSupport
 import Foundation
 import Logging
@@ -28,8 +29,8 @@ enum EntityBench {
     static func run(quick: Bool) async throws {
         var logger = Logger(label: "bench")
         logger.logLevel = .critical
-        let server = try await RedisServerProcess.start(.init(unixSocket: false, appendOnly: true))
-        defer { server.stop() }
+        let server = try await RedisServer.start(.init(unixSocket: false, appendOnly: true))
+        defer { server.stopNow() }
         let url = server.url
         print("\n## Entities on Redis (release build, AOF on, appendfsync \(try await RedisBench.configGet(url, "appendfsync", logger)), TCP loopback)\n")
         let floor = try await RedisBench.evalshaFloor(url, calls: quick ? 2_000 : 20_000, logger)

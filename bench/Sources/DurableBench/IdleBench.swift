@@ -1,5 +1,6 @@
 import DurableTask
 import DurableTaskRedis
+import DurableTaskRedisServer
 import DurableTaskRedisTestSupport
 import DurableTaskTesting
 import Foundation
@@ -19,8 +20,8 @@ enum IdleBench {
     static func run(quick: Bool) async throws {
         var quiet = Logger(label: "bench")
         quiet.logLevel = .critical
-        let server = try await RedisServerProcess.start(.init(unixSocket: false, appendOnly: true))
-        defer { server.stop() }
+        let server = try await RedisServer.start(.init(unixSocket: false, appendOnly: true))
+        defer { server.stopNow() }
         let url = server.url
         print("\n## Idle cost (release build, redis-server \(try await RedisBench.redisVersion(url, quiet)), TCP loopback)\n")
 
@@ -76,7 +77,7 @@ enum IdleBench {
             let outage = quick ? 4 : 10
             let mark = recorder.count
             let cpu0 = cpuSeconds()
-            server.kill9()
+            await server.kill9()
             try await Task.sleep(for: .seconds(outage))
             let cpu = cpuSeconds() - cpu0
             let lines = recorder.lines(since: mark)

@@ -1,5 +1,6 @@
 import DurableTask
 import DurableTaskRedis
+import DurableTaskRedisServer
 import DurableTaskRedisTestSupport
 import Foundation
 import Logging
@@ -41,8 +42,8 @@ enum RedisBench {
         var logger = Logger(label: "bench")
         logger.logLevel = .critical
         let unix = CommandLine.arguments.contains("--unix")
-        let server = try await RedisServerProcess.start(.init(unixSocket: unix, appendOnly: true))
-        defer { server.stop() }
+        let server = try await RedisServer.start(.init(unixSocket: unix, appendOnly: true))
+        defer { server.stopNow() }
         let url = unix ? server.unixSocketURL! : server.url
         let fsync = try await configGet(url, "appendfsync", logger)
         print("\n## Redis store (release build; redis-server \(try await redisVersion(url, logger)), AOF on, appendfsync \(fsync), \(unix ? "unix socket" : "TCP loopback"))\n")

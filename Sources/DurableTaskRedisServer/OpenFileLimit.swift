@@ -10,9 +10,9 @@ import Musl
 /// busy host, or a test process running many stores at once, needs more than the soft limit
 /// of 1,024 that many systems start with. Servers commonly lift the soft limit to the hard
 /// limit at startup; ``raiseToHardLimit()`` does that.
-public enum OpenFileLimit {
+package enum OpenFileLimit {
     /// The current soft and hard limits (`nil` if they cannot be read).
-    public static var current: (soft: UInt64, hard: UInt64)? {
+    package static var current: (soft: UInt64, hard: UInt64)? {
         var limit = rlimit()
         guard getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0 else { return nil }
         return (UInt64(limit.rlim_cur), UInt64(limit.rlim_max))
@@ -21,7 +21,7 @@ public enum OpenFileLimit {
     /// Raises the soft limit to the hard limit (capped at 1,048,576). Returns the soft limit
     /// now in force.
     @discardableResult
-    public static func raiseToHardLimit() -> UInt64? {
+    package static func raiseToHardLimit() -> UInt64? {
         var limit = rlimit()
         guard getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0 else { return nil }
         let target = min(limit.rlim_max, 1_048_576)
