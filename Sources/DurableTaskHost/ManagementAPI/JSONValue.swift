@@ -3,8 +3,9 @@ import DurableTask
 /// A JSON value that keeps what the management API must not change: the order of object members
 /// and the exact text of numbers.
 ///
-/// Inputs, outputs and event data pass through the API as JSON values (§6.2 of the contract); the
-/// API parses them with ``parse(_:)`` and writes them back compactly with ``serialized``.
+/// Inputs, outputs and event data pass through the API as JSON values (§6.2 of
+/// `docs/MANAGEMENT-API.md`); the API parses them with ``parse(_:)`` and writes them back
+/// compactly with ``serialized``.
 enum JSONValue: Sendable {
     case null
     case bool(Bool)

@@ -4,7 +4,7 @@ import HTTPTypes
 import Hummingbird
 
 extension ManagementAPI {
-    /// §4.6: `POST instances/{instanceId}/raiseEvent/{eventName}`; checks in DF's order.
+    /// §4.6: `POST instances/{instanceId}/raiseEvent/{eventName}`; checks in the order §4.6 lists.
     func raiseEvent(_ id: String, name: String, _ call: inout APICall) async throws -> Response {
         // Refused before anything is read: an entity, or a name the engine reserves (the client's rule).
         do {

@@ -6,8 +6,8 @@ public import Hummingbird
 public import Logging
 
 /// The Durable-Functions-compatible management HTTP API (`/runtime/webhooks/durabletask`), as
-/// `shared/design/DF-HTTP-API.md` specifies it, including our differences (§8, §9) and our
-/// addition, signal-with-start.
+/// `docs/MANAGEMENT-API.md` specifies it, including our differences (§8, §9) and our additions,
+/// signal-with-start (§4.12) and breaking an entity's lock (§4.13).
 ///
 /// Run it in a Hummingbird `Application`: either the one ``makeApplication(host:port:onServerRunning:)``
 /// builds, or your own router with ``addRoutes(to:)``. Every error is answered with

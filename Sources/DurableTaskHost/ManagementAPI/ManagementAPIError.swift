@@ -1,7 +1,8 @@
 public import Hummingbird
 
 /// An error the management API answers with: an HTTP status, a stable machine-readable code and a
-/// message for humans. It is sent as `{"error": code, "message": text}` (§8.2 of the contract).
+/// message for humans. It is sent as `{"error": code, "message": text}` (§8.2 of
+/// `docs/MANAGEMENT-API.md`).
 public struct ManagementAPIError: Error, Sendable, CustomStringConvertible {
     /// The stable, machine-readable error code sent as `error`.
     public struct Code: Hashable, Sendable, CustomStringConvertible {
