@@ -162,7 +162,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .executableTarget(name: "CustomHost", dependencies: ["DurableTaskHost", "DurableTask"], path: "Examples/CustomHost"),
+        .executableTarget(name: "CustomHost", dependencies: ["DurableTaskHost", "DurableTask", .product(name: "Logging", package: "swift-log")], path: "Examples/CustomHost"),
         .executableTarget(name: "FunctionChaining", dependencies: ["DurableExamples", "DurableTask"], path: "Examples/FunctionChaining"),
         .executableTarget(name: "FanOutFanIn", dependencies: ["DurableExamples", "DurableTask"], path: "Examples/FanOutFanIn"),
         .executableTarget(name: "MonitorJobStatus", dependencies: ["DurableExamples", "DurableTask"], path: "Examples/MonitorJobStatus"),

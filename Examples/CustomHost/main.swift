@@ -2,6 +2,7 @@
 // curl -X POST http://127.0.0.1:7071/runtime/webhooks/durabletask/orchestrators/Greeting -d '"Ada"'
 import DurableTask
 import DurableTaskHost
+import Logging
 
 struct Greet: Activity {
     func run(input: String, context: ActivityContext) async throws -> String { "Hello, \(input)!" }
@@ -16,4 +17,4 @@ struct Greeting: Orchestrator {
 var registry = TaskRegistry()
 registry.addOrchestrator(Greeting())
 registry.addActivity(Greet())
-try await DurableHost(configuration: HostConfiguration(taskHub: "custom"), registry: registry).run()
+try await DurableHost(configuration: HostConfiguration(taskHub: "custom"), registry: registry, logger: Logger(label: "custom-host")).run()

@@ -18,7 +18,7 @@ import UnixSignals
 /// var registry = TaskRegistry()
 /// registry.addOrchestrator(MyOrchestrator())
 /// registry.addActivity(MyActivity())
-/// try await DurableHost(registry: registry).run()
+/// try await DurableHost(registry: registry, logger: Logger(label: "my-host")).run()
 /// ```
 public struct DurableHost: Sendable {
     /// The host's settings.
@@ -34,7 +34,7 @@ public struct DurableHost: Sendable {
     /// Creates a host.
     public init(
         configuration: HostConfiguration = HostConfiguration(), registry: TaskRegistry,
-        logger: Logger = Logger(label: "durable"), onReady: @escaping @Sendable (_ port: Int) async -> Void = { _ in }
+        logger: Logger, onReady: @escaping @Sendable (_ port: Int) async -> Void = { _ in }
     ) {
         self.configuration = configuration
         self.registry = registry
