@@ -52,7 +52,7 @@ extension RedisServer {
             }
             do {
                 try await verify(pid: child.pid)
-                logger.debug("redis-server started", metadata: ["pid": "\(child.pid)", "url": "\(url)"])
+                logger.debug("redis-server started", metadata: [LogKeys.pid: "\(child.pid)", LogKeys.url: "\(url)"])
                 return
             } catch let error as RedisServerError {
                 await child.stop(signal: SIGKILL)
@@ -131,7 +131,7 @@ extension RedisServer {
             let cmdline = try? String(contentsOfFile: "/proc/\(pid)/cmdline", encoding: .utf8),
             cmdline.contains("redis-server"), cmdline.contains(directory)
         else { return }
-        logger.warning("stopping a redis-server left behind by an earlier owner", metadata: ["pid": "\(pid)"])
+        logger.warning("stopping a redis-server left behind by an earlier owner", metadata: [LogKeys.pid: "\(pid)"])
         if await !sendShutdown() { kill(pid, SIGTERM) }
         let deadline = ContinuousClock.now + .seconds(10)
         while kill(pid, 0) == 0 && ContinuousClock.now < deadline { try? await Task.sleep(for: .milliseconds(10)) }

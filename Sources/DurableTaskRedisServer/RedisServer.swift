@@ -112,11 +112,11 @@ public final class RedisServer: Service, Sendable {
                 }
                 if Task.isCancelled { break }
                 failures += 1
-                self.logger.error("redis-server exited; restarting", metadata: ["status": "\(status)", "restarts": "\(failures)"])
+                self.logger.error("redis-server exited; restarting", metadata: [LogKeys.status: "\(status)", LogKeys.restarts: "\(failures)"])
                 try? await Task.sleep(for: .milliseconds(min(5_000, 100 * (1 << min(failures, 6)))))
                 if Task.isCancelled { break }
                 do { try await self.launch() } catch {
-                    self.logger.error("redis-server failed to restart", metadata: ["error": "\(error)"])
+                    self.logger.error("redis-server failed to restart", metadata: [LogKeys.error: "\(error)"])
                 }
             }
         }
@@ -129,7 +129,7 @@ public final class RedisServer: Service, Sendable {
         if let child = process.withLock({ $0 }), child.isRunning {
             if await !sendShutdown() { child.signal(SIGTERM) }
             if await child.wait(for: options.shutdownGrace) == nil {
-                logger.warning("redis-server did not exit after SHUTDOWN; killing it", metadata: ["pid": "\(child.pid)"])
+                logger.warning("redis-server did not exit after SHUTDOWN; killing it", metadata: [LogKeys.pid: "\(child.pid)"])
                 await child.stop(signal: SIGKILL, grace: .seconds(10))
             }
         }
