@@ -169,8 +169,10 @@ public struct EntityOperationFailedError: FailureDetailsConvertible, Sendable, H
         self.cause = cause
     }
 
+    /// A sentence naming the operation, the entity and the cause.
     public var description: String { "Operation '\(operation)' on entity \(entity) failed: \(cause)" }
 
+    /// The failure as recorded: type `EntityOperationFailed`, with the operation's failure as its inner failure.
     public var failureDetails: FailureDetails {
         FailureDetails(errorType: "EntityOperationFailed", errorMessage: description, innerFailure: cause)
     }

@@ -72,7 +72,7 @@ public struct CompleteOrchestrationAction: Sendable, Hashable {
 extension OrchestratorAction {
     /// The history event that records this action, stamped `now` and carrying the action's ID;
     /// `nil` for actions that leave no event of their own (terminations and the completion).
-    public func historyEvent(at now: Date) -> HistoryEvent? {
+    package func historyEvent(at now: Date) -> HistoryEvent? {
         let kind: HistoryEvent.Kind
         switch self.kind {
         case .scheduleTask(let name, let input, let attempt): kind = .taskScheduled(name: name, input: input, attempt: attempt)
