@@ -106,7 +106,7 @@ public struct EntityMetadata: Sendable, Hashable {
     public var lockBreaks: [EntityLockBreak]
 
     /// Creates metadata.
-    public init(
+    package init(
         id: EntityID, state: String?, lastModifiedTime: Date, lockedBy: String? = nil, backlog: Int = 0,
         lockBreaks: [EntityLockBreak] = []
     ) {
@@ -145,7 +145,7 @@ public struct EntityLockBreak: Codable, Sendable, Hashable {
     public var reason: String
 
     /// Creates a record.
-    public init(time: Date, holder: String?, requestId: String?, reason: String) {
+    package init(time: Date, holder: String?, requestId: String?, reason: String) {
         self.time = time
         self.holder = holder
         self.requestId = requestId

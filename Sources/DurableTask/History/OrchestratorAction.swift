@@ -9,7 +9,7 @@ public struct OrchestratorAction: Sendable, Hashable {
     public var kind: Kind
 
     /// Creates an action.
-    public init(id: Int, kind: Kind) {
+    package init(id: Int, kind: Kind) {
         self.id = id
         self.kind = kind
     }
@@ -57,7 +57,7 @@ public struct CompleteOrchestrationAction: Sendable, Hashable {
     public var carryoverEvents: [HistoryEvent]
 
     /// Creates a completion action.
-    public init(
+    package init(
         status: OrchestrationStatus, result: String? = nil, failureDetails: FailureDetails? = nil,
         newVersion: String? = nil, carryoverEvents: [HistoryEvent] = []
     ) {
