@@ -19,7 +19,8 @@ let package = Package(
     targets: [
         .target(name: "CLibFuzzer"),
         .target(name: "FuzzSupport", dependencies: ["CLibFuzzer"]),
-        // The management API's JSON parser (JSONParser.swift, JSONValue.swift).
+        // The management API's JSON parser (JSONParser.swift, JSONValue.swift, and the core's JSONString.swift,
+        // which is package-internal there).
         .executableTarget(name: "FuzzJSONParser", dependencies: ["FuzzSupport", core]),
         // History JSON through the Redis codec and the API's history rendering.
         .executableTarget(name: "FuzzHistoryDecoding", dependencies: ["FuzzSupport", core]),

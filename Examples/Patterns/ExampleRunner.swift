@@ -1,12 +1,12 @@
-public import DurableTask
+package import DurableTask
 import Logging
 
 /// Runs one example on the in-memory store and prints its result: what each example target does.
-public enum ExampleRunner {
+package enum ExampleRunner {
     /// Starts `name` with `input`, runs `interact` while it runs (e.g. to raise events), waits for
     /// it to finish and prints `name → status: output`. Returns the finished instance.
     @discardableResult
-    public static func run(
+    package static func run(
         _ name: String, input: some Encodable & Sendable = NoValue(), timeout: Duration = .seconds(60),
         register: (inout TaskRegistry) -> Void = { _ in },
         interact: @Sendable (DurableTaskClient, String) async throws -> Void = { _, _ in }

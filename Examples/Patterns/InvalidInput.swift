@@ -16,8 +16,10 @@ public struct InvalidInput: FailureDetailsConvertible, Sendable, Hashable, Custo
     /// Creates the error.
     public init(_ message: String) { self.message = message }
 
+    /// `InvalidInput: message`.
     public var description: String { "\(Self.errorType): \(message)" }
 
+    /// The recorded form: type ``errorType``, non-retriable.
     public var failureDetails: FailureDetails {
         FailureDetails(errorType: Self.errorType, errorMessage: message, isNonRetriable: true)
     }

@@ -25,7 +25,7 @@ public struct Cleanup: Activity {
 
     /// Does the (example's empty) cleanup work.
     public func run(input: Int, context: ActivityContext) async throws -> Int {
-        context.logger.debug("cleanup", metadata: ["generation": "\(input)"])
+        context.logger.debug("cleanup", metadata: [LogKeys.generation: "\(input)"])
         return input
     }
 }

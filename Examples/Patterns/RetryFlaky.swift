@@ -20,7 +20,7 @@ public struct RetryFlaky: Orchestrator {
     public init() {}
 
     /// The retry policy: 3 attempts, 100 ms apart, doubling.
-    public static let retry = RetryPolicy(maxAttempts: 3, firstRetryInterval: .milliseconds(100), backoffCoefficient: 2)
+    static let retry = RetryPolicy(maxAttempts: 3, firstRetryInterval: .milliseconds(100), backoffCoefficient: 2)
 
     /// Runs the call.
     public func run(context: OrchestrationContext, input: NoValue) async throws -> String {

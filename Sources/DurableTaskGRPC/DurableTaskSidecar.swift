@@ -114,14 +114,14 @@ public final class DurableTaskSidecar: Service {
                         interceptors: interceptors)
                     group.addTask {
                         do { try await server.serve() } catch {
-                            self.logger.warning("gRPC sidecar could not listen", metadata: ["host": .string(host), "error": "\(error)"])
+                            self.logger.warning("gRPC sidecar could not listen", metadata: [LogKeys.host: .string(host), LogKeys.error: "\(error)"])
                         }
                     }
                     servers.withLock { $0.append(server) }
                 }
                 publish(port)
                 logger.info("gRPC sidecar listening", metadata: [
-                    "hosts": .string(configuration.hosts.joined(separator: ",")), "port": "\(port)",
+                    LogKeys.hosts: .string(configuration.hosts.joined(separator: ",")), LogKeys.port: "\(port)",
                 ])
                 try await group.next()
                 stopServing()

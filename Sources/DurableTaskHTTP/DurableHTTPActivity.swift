@@ -1,5 +1,5 @@
-public import AsyncHTTPClient
-public import DurableTask
+package import AsyncHTTPClient
+package import DurableTask
 import Foundation
 import Logging
 import NIOCore
@@ -17,31 +17,31 @@ import NIOHTTP1
 /// - ``DurableHTTPError/Code/transport`` and ``DurableHTTPError/Code/requestTimeout`` when the exchange fails;
 /// - ``DurableHTTPError/Code/responseTooLarge`` and ``DurableHTTPError/Code/invalidResponse`` for bodies it cannot accept;
 /// - ``DurableHTTPError/Code/retriableStatus`` when the status is one the request's retry options list.
-public struct DurableHTTPActivity: Activity {
+package struct DurableHTTPActivity: Activity {
     /// The request to send. Of its options, two apply here: the ``DurableHTTPOptions/retry`` status
     /// codes (answered with ``DurableHTTPError/Code/retriableStatus``), and the
     /// ``DurableHTTPOptions/timeout``, which shortens ``DurableHTTPConfiguration/requestTimeout``
     /// (`callHttp` passes the time remaining of the whole call there).
-    public typealias Input = DurableHTTPRequest
+    package typealias Input = DurableHTTPRequest
     /// The response.
-    public typealias Output = DurableHTTPResponse
+    package typealias Output = DurableHTTPResponse
 
     /// `"BuiltIn::HttpActivity"`.
-    public static var name: String { "BuiltIn::HttpActivity" }
+    package static var name: String { "BuiltIn::HttpActivity" }
 
     /// The client that sends the requests. Its lifecycle belongs to the caller.
-    public let client: HTTPClient
+    package let client: HTTPClient
     /// The host's settings.
-    public let configuration: DurableHTTPConfiguration
+    package let configuration: DurableHTTPConfiguration
 
     /// Creates the activity.
-    public init(client: HTTPClient, configuration: DurableHTTPConfiguration = DurableHTTPConfiguration()) {
+    package init(client: HTTPClient, configuration: DurableHTTPConfiguration = DurableHTTPConfiguration()) {
         self.client = client
         self.configuration = configuration
     }
 
     /// Sends the request once and returns the response.
-    public func run(input: DurableHTTPRequest, context: ActivityContext) async throws -> DurableHTTPResponse {
+    package func run(input: DurableHTTPRequest, context: ActivityContext) async throws -> DurableHTTPResponse {
         try configuration.destinations.check(input.url)
         let method = input.method.uppercased()
         guard !method.isEmpty, method.utf8.allSatisfy(Self.isTokenCharacter) else {

@@ -52,6 +52,7 @@ public struct DurableHTTPDestinationRule: Sendable, Hashable, CustomStringConver
         return pattern == host
     }
 
+    /// The rule as `scheme://host[:port]`, with `:*` for any port.
     public var description: String {
         let portText: String
         switch port {

@@ -42,7 +42,7 @@ public struct DurableHTTPDestinations: Sendable, Hashable, CustomStringConvertib
     /// Checks a URL. Throws ``DurableHTTPError`` (``DurableHTTPError/Code/invalidRequest`` for a
     /// URL that is not absolute http(s), ``DurableHTTPError/Code/destinationNotAllowed`` for a
     /// destination outside the list).
-    public func check(_ url: String) throws {
+    package func check(_ url: String) throws {
         guard let parsed = URL(string: url), let rawScheme = parsed.scheme, let rawHost = parsed.host, !rawHost.isEmpty else {
             throw DurableHTTPError(.invalidRequest, "'\(url)' is not an absolute URL with a host")
         }
@@ -65,6 +65,7 @@ public struct DurableHTTPDestinations: Sendable, Hashable, CustomStringConvertib
         }
     }
 
+    /// `allowAll`, `denyAll` or `only(rule, ...)`.
     public var description: String {
         switch storage {
         case .all: return "allowAll"

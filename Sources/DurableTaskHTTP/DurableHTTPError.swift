@@ -13,6 +13,7 @@ public struct DurableHTTPError: FailureDetailsConvertible, Sendable, Hashable, C
     public struct Code: Hashable, Sendable, CustomStringConvertible {
         let raw: String
         init(_ raw: String) { self.raw = raw }
+        /// The code's name, e.g. `destinationNotAllowed`.
         public var description: String { raw }
 
         /// The destination (scheme, host, port) is not in the host's allow-list. Never retried.
@@ -69,6 +70,7 @@ public struct DurableHTTPError: FailureDetailsConvertible, Sendable, Hashable, C
     /// Whether retry policies must not retry this failure.
     public var isNonRetriable: Bool { !code.isRetriable }
 
+    /// `DurableHTTPError.code: message`.
     public var description: String { "\(Self.failureTypePrefix).\(code): \(message)" }
 
     /// The recorded form. A ``response`` travels as the inner failure, typed `"DurableHTTPResponse"`,

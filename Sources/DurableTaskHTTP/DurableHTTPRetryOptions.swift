@@ -1,4 +1,4 @@
-public import DurableTask
+package import DurableTask
 
 /// Retries for a durable HTTP call: transport failures, per-request timeouts and the listed
 /// status codes are retried; delays between attempts are durable timers.
@@ -36,7 +36,7 @@ public struct DurableHTTPRetryOptions: Codable, Sendable, Hashable {
     /// The core retry policy these options map to. It retries only retriable ``DurableHTTPError``
     /// failures (transport, request timeout, retriable status); `retryTimeout` bounds when the
     /// last retry may start.
-    public func retryPolicy(retryTimeout: Duration? = nil) -> RetryPolicy {
+    package func retryPolicy(retryTimeout: Duration? = nil) -> RetryPolicy {
         RetryPolicy(
             maxAttempts: maxAttempts, firstRetryInterval: firstRetryInterval, backoffCoefficient: backoffCoefficient,
             maxRetryInterval: maxRetryInterval, retryTimeout: retryTimeout,

@@ -26,12 +26,14 @@ public struct DurableHTTPTimeoutError: FailureDetailsConvertible, Sendable, Hash
         self.lastResponse = lastResponse
     }
 
+    /// A sentence naming the URL, the timeout, the polls and the last status.
     public var description: String {
         var text = "Durable HTTP call to '\(url)' timed out after \(timeout) (\(polls) poll\(polls == 1 ? "" : "s"))"
         if let lastResponse { text += "; last status \(lastResponse.statusCode)" }
         return text
     }
 
+    /// The recorded form, typed ``failureType``.
     public var failureDetails: FailureDetails {
         FailureDetails(errorType: Self.failureType, errorMessage: description)
     }

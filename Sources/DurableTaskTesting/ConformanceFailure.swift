@@ -12,7 +12,7 @@ public struct ConformanceFailure: Error, CustomStringConvertible {
 }
 
 /// Throws a ``ConformanceFailure`` unless `condition` holds.
-public func require(
+func require(
     _ condition: @autoclosure () throws -> Bool, _ message: @autoclosure () -> String = "requirement failed",
     file: StaticString = #fileID, line: UInt = #line
 ) throws {
@@ -20,7 +20,7 @@ public func require(
 }
 
 /// Throws unless the two values are equal.
-public func requireEqual<T: Equatable>(
+func requireEqual<T: Equatable>(
     _ actual: T, _ expected: T, _ message: @autoclosure () -> String = "", file: StaticString = #fileID, line: UInt = #line
 ) throws {
     guard actual == expected else {
@@ -29,7 +29,7 @@ public func requireEqual<T: Equatable>(
 }
 
 /// Runs `body` and requires it to throw an error for which `matches` is true.
-public func requireThrows<R>(
+func requireThrows<R>(
     _ what: String, file: StaticString = #fileID, line: UInt = #line,
     _ body: () async throws -> R, matches: (any Error) -> Bool
 ) async throws {

@@ -1,4 +1,4 @@
-public import DurableTask
+package import DurableTask
 import Foundation
 
 /// Entity locks are granted only to live orchestrations, and an operator can break a stuck one.

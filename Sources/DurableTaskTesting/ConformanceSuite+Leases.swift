@@ -107,7 +107,7 @@ extension ConformanceSuite {
         if leased == nil { leased = try await store.lockNextOrchestrationWorkItem(timeout: .seconds(5)) }
         guard let item = leased else { throw ConformanceFailure("no work item", file: #fileID, line: #line) }
         let processor = OrchestrationTurnProcessor(
-            registry: TestOrchestrations.registry(probe: TestProbe()), logger: Logger(label: "durabletask.test"))
+            registry: TestOrchestrations.registry(probe: TestProbe()), logger: Logger(label: "durabletask.test", factory: { _ in SwiftLogNoOpLogHandler() }))
         let output = try await processor.process(item, cached: nil) { try await store.readHistory(instanceId: item.instanceId) }
         try await store.completeOrchestrationWorkItem(item, result: output.result)
         output.runner?.abandon()

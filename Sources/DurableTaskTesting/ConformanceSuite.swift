@@ -30,6 +30,7 @@ public struct ConformanceScenario: Sendable, CustomStringConvertible {
         try await body(makeStore)
     }
 
+    /// The scenario's name, as test reports show it.
     public var description: String { name }
 }
 

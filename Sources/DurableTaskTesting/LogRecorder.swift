@@ -24,6 +24,7 @@ public final class LogRecorder: Sendable {
         /// When it was logged.
         public var date: Date
 
+        /// `[label] level message metadata`.
         public var description: String { "[\(label)] \(level) \(message) \(metadata)" }
     }
 

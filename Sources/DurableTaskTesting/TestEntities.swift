@@ -1,25 +1,25 @@
-public import DurableTask
+package import DurableTask
 import Foundation
 
 /// Entity `TestCounter`: `add` (int), `addThenFail` (adds, then throws: must roll back),
 /// `get`, `delete` (removes the state), `append` (string, to a log kept beside the value).
-public struct TestCounter: Entity {
+package struct TestCounter: Entity {
     /// The state: a value and the log of `append`s, in the order they ran.
-    public struct State: Codable, Sendable, Hashable {
+    package struct State: Codable, Sendable, Hashable {
         /// The value.
-        public var value = 0
+        package var value = 0
         /// What `append` received, in order.
-        public var log: [String] = []
+        package var log: [String] = []
     }
 
     /// Creates the entity.
-    public init() {}
+    package init() {}
 
     /// Zero, empty log.
-    public var initialState: State { State() }
+    package var initialState: State { State() }
 
     /// The operations.
-    public var operations: EntityOperations<State> {
+    package var operations: EntityOperations<State> {
         EntityOperations()
             .on("add") { (state: inout State, amount: Int, _: EntityContext) in state.value += amount }
             .on("addThenFail") { (state: inout State, amount: Int, _: EntityContext) in
@@ -36,15 +36,15 @@ public struct TestCounter: Entity {
 }
 
 /// Entity `TestAccount`: `deposit`, `withdraw` (fails when short), `balance`.
-public struct TestAccount: Entity {
+package struct TestAccount: Entity {
     /// Creates the entity.
-    public init() {}
+    package init() {}
 
     /// A new account holds 0.
-    public var initialState: Int { 0 }
+    package var initialState: Int { 0 }
 
     /// The operations.
-    public var operations: EntityOperations<Int> {
+    package var operations: EntityOperations<Int> {
         EntityOperations()
             .on("deposit") { (balance: inout Int, amount: Int, _: EntityContext) in balance += amount }
             .on("withdraw") { (balance: inout Int, amount: Int, _: EntityContext) in
@@ -56,12 +56,12 @@ public struct TestAccount: Entity {
 }
 
 /// The input of the `Transfer` test orchestration.
-public struct TestTransfer: Codable, Sendable, Hashable {
+package struct TestTransfer: Codable, Sendable, Hashable {
     /// Account keys and amount.
-    public var from: String, to: String, amount: Int
+    package var from: String, to: String, amount: Int
 
     /// Creates an input.
-    public init(from: String, to: String, amount: Int) {
+    package init(from: String, to: String, amount: Int) {
         self.from = from
         self.to = to
         self.amount = amount

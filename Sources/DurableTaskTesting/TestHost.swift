@@ -15,23 +15,21 @@ public struct TestHost: Sendable {
     public let probe: TestProbe
 
     /// Runs `body` with `workerCount` workers serving `store`.
-    /// - Parameter logger: the workers' logger; by default one that logs only critical lines.
+    ///
+    /// The registry holds the conformance suite's test orchestrations and activities, plus what
+    /// `register` adds.
+    /// - Parameter logger: the workers' logger; by default one that discards everything.
     public static func run<R: Sendable>(
         store: any OrchestrationStore, workerCount: Int = 1,
         configuration: DurableTaskWorker.Configuration = .init(lockWaitTimeout: .milliseconds(200)),
         probe: TestProbe = TestProbe(),
         register: (inout TaskRegistry) -> Void = { _ in },
-        logger: Logger? = nil,
+        logger: Logger = Logger(label: "durabletask.test", factory: { _ in SwiftLogNoOpLogHandler() }),
         _ body: (TestHost) async throws -> R
     ) async throws -> R {
         var registry = TestOrchestrations.registry(probe: probe)
         register(&registry)
         let host = TestHost(store: store, client: DurableTaskClient(store: store), registry: registry, probe: probe)
-        let logger = logger ?? {
-            var quiet = Logger(label: "durabletask.test")
-            quiet.logLevel = .critical
-            return quiet
-        }()
         let workers = (0..<workerCount).map { _ in
             DurableTaskWorker(store: store, registry: registry, configuration: configuration, logger: logger)
         }

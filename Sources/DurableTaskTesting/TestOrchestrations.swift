@@ -1,10 +1,10 @@
-public import DurableTask
+package import DurableTask
 import Foundation
 
 /// The orchestrations and activities the conformance suite runs, registered by name.
-public enum TestOrchestrations {
+package enum TestOrchestrations {
     /// A registry with every test orchestration and activity.
-    public static func registry(probe: TestProbe) -> TaskRegistry {
+    package static func registry(probe: TestProbe) -> TaskRegistry {
         var r = TaskRegistry()
         // Activities
         r.addActivity(named: "Echo") { _, input in input }

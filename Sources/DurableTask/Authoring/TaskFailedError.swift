@@ -20,10 +20,12 @@ public struct TaskFailedError: FailureDetailsConvertible, Sendable, Hashable, Cu
         self.cause = cause
     }
 
+    /// A sentence naming the task, its ID and the cause.
     public var description: String {
         "\(isSubOrchestration ? "Sub-orchestration" : "Task") '\(taskName)' (#\(taskId)) failed: \(cause.description)"
     }
 
+    /// The failure as recorded: type `TaskFailedError`, with the task's failure as its inner failure.
     public var failureDetails: FailureDetails {
         FailureDetails(
             errorType: "TaskFailedError", errorMessage: description,
@@ -44,8 +46,10 @@ public struct ExternalEventTimeoutError: FailureDetailsConvertible, Sendable, Ha
         self.timeout = timeout
     }
 
+    /// A sentence naming the event and the timeout.
     public var description: String { "Timed out after \(timeout) waiting for external event '\(eventName)'" }
 
+    /// The failure as recorded: type `ExternalEventTimeoutError`.
     public var failureDetails: FailureDetails {
         FailureDetails(errorType: "ExternalEventTimeoutError", errorMessage: description)
     }

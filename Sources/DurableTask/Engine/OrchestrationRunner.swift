@@ -16,7 +16,7 @@ public final class OrchestrationRunner: @unchecked Sendable {
     /// The instance this runner executes.
     public let instanceId: String
     /// The number of history events this runner has seen, including what its last turn appended.
-    public private(set) var historyLength = 0
+    package private(set) var historyLength = 0
     /// The execution ID this runner is executing, once started.
     public var executionId: String { context.executionId }
     /// Whether the execution has finished (no further turns are possible).

@@ -29,8 +29,10 @@ public struct EntityID: Hashable, Sendable, Comparable, CustomStringConvertible,
     /// `@name@key`.
     public var instanceId: String { "@\(name)@\(key)" }
 
+    /// The entity's instance ID, `@name@key`.
     public var description: String { instanceId }
 
+    /// Orders entity IDs by their instance IDs: the one global order in which locks are taken.
     public static func < (a: EntityID, b: EntityID) -> Bool { a.instanceId < b.instanceId }
 
     /// Whether an instance ID names an entity (starts with `@`).

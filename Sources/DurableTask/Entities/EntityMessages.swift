@@ -106,7 +106,7 @@ public struct EntityMetadata: Sendable, Hashable {
     public var lockBreaks: [EntityLockBreak]
 
     /// Creates metadata.
-    public init(
+    package init(
         id: EntityID, state: String?, lastModifiedTime: Date, lockedBy: String? = nil, backlog: Int = 0,
         lockBreaks: [EntityLockBreak] = []
     ) {
@@ -145,7 +145,7 @@ public struct EntityLockBreak: Codable, Sendable, Hashable {
     public var reason: String
 
     /// Creates a record.
-    public init(time: Date, holder: String?, requestId: String?, reason: String) {
+    package init(time: Date, holder: String?, requestId: String?, reason: String) {
         self.time = time
         self.holder = holder
         self.requestId = requestId
@@ -169,8 +169,10 @@ public struct EntityOperationFailedError: FailureDetailsConvertible, Sendable, H
         self.cause = cause
     }
 
+    /// A sentence naming the operation, the entity and the cause.
     public var description: String { "Operation '\(operation)' on entity \(entity) failed: \(cause)" }
 
+    /// The failure as recorded: type `EntityOperationFailed`, with the operation's failure as its inner failure.
     public var failureDetails: FailureDetails {
         FailureDetails(errorType: "EntityOperationFailed", errorMessage: description, innerFailure: cause)
     }

@@ -1,5 +1,5 @@
-public import Foundation
-public import Logging
+import Foundation
+package import Logging
 
 /// Runs one batch of an entity: every leased message in order, one operation at a time, and
 /// turns the outcome into an ``OrchestrationTurnResult`` that replaces the entity's history with
@@ -7,22 +7,22 @@ public import Logging
 ///
 /// A locked entity runs only its lock holder's requests; the others wait in the record's queue,
 /// in arrival order, until the holder releases the lock.
-public struct EntityTurnProcessor: Sendable {
+package struct EntityTurnProcessor: Sendable {
     /// What a batch leaves behind for the worker's cache.
-    public struct Snapshot: Sendable {
+    package struct Snapshot: Sendable {
         /// The execution ID the batch committed.
-        public var executionId: String
+        package var executionId: String
         var record: EntityRecord
     }
 
     /// The outcome of ``process(_:cached:loadHistory:)``.
-    public struct Output: Sendable {
+    package struct Output: Sendable {
         /// What to commit.
-        public var result: OrchestrationTurnResult
+        package var result: OrchestrationTurnResult
         /// What to cache after a successful commit.
-        public var snapshot: Snapshot
+        package var snapshot: Snapshot
         /// Operations run.
-        public var operations: Int
+        package var operations: Int
     }
 
     let registry: TaskRegistry
@@ -33,7 +33,7 @@ public struct EntityTurnProcessor: Sendable {
     static let lockBreakLimit = 16
 
     /// Creates a processor.
-    public init(registry: TaskRegistry, logger: Logger) {
+    package init(registry: TaskRegistry, logger: Logger) {
         self.registry = registry
         self.logger = logger
     }
@@ -47,7 +47,7 @@ public struct EntityTurnProcessor: Sendable {
     ///     answers); the locking, queueing and commit are the same.
     ///   - refusedLocks: the IDs of lock requests in the batch that no live orchestration made
     ///     (``EntityLockCheck``); they are dropped.
-    public func process(
+    package func process(
         _ item: OrchestrationWorkItem, cached: Snapshot?, loadHistory: () async throws -> [HistoryEvent],
         refusedLocks: Set<String> = [], operations: EntityFunction? = nil
     ) async throws -> Output {
@@ -108,7 +108,7 @@ private struct Batch {
     mutating func handle(_ request: EntityRequest) async {
         if request.kind == .lock, let requestId = request.requestId, refusedLocks.contains(requestId) {
             logger.warning("dropping a lock request that no live orchestration made", metadata: [
-                LogKeys.instanceId: .string(id.instanceId), "entity.lock.parent": .string(request.parent ?? ""),
+                LogKeys.instanceId: .string(id.instanceId), LogKeys.entityLockParent: .string(request.parent ?? ""),
             ])
             return
         }
@@ -191,8 +191,8 @@ private struct Batch {
         breaks.append(EntityLockBreak(time: now, holder: record.lockedBy, requestId: record.lockRequestId, reason: reason))
         record.lockBreaks = Array(breaks.suffix(EntityTurnProcessor.lockBreakLimit))
         logger.notice("entity lock broken by an operator", metadata: [
-            LogKeys.instanceId: .string(id.instanceId), "entity.lock.holder": .string(record.lockedBy ?? ""),
-            "entity.lock.reason": .string(reason),
+            LogKeys.instanceId: .string(id.instanceId), LogKeys.entityLockHolder: .string(record.lockedBy ?? ""),
+            LogKeys.entityLockReason: .string(reason),
         ])
         record.lockedBy = nil
         record.lockRequestId = nil
@@ -225,7 +225,7 @@ private struct Batch {
         } catch {
             let failure = FailureDetails(error: error)
             logger.debug("entity operation failed", metadata: [
-                LogKeys.instanceId: .string(id.instanceId), "entity.operation": .string(operation), LogKeys.error: "\(failure)",
+                LogKeys.instanceId: .string(id.instanceId), LogKeys.entityOperation: .string(operation), LogKeys.error: "\(failure)",
             ])
             return EntityResponse(result: nil, failure: failure)
         }

@@ -47,12 +47,14 @@ public struct FailureDetails: Codable, Sendable, Hashable, CustomStringConvertib
         }
     }
 
+    /// `type: message`.
     public var description: String { "\(errorType): \(errorMessage)" }
 
     private enum CodingKeys: String, CodingKey {
         case errorType, errorMessage, stackTrace, isNonRetriable, innerFailure
     }
 
+    /// Decodes the JSON form stores keep (a missing `isNonRetriable` is `false`).
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         errorType = try c.decode(String.self, forKey: .errorType)
@@ -62,6 +64,7 @@ public struct FailureDetails: Codable, Sendable, Hashable, CustomStringConvertib
         inner = try c.decodeIfPresent(FailureDetails.self, forKey: .innerFailure).map { [$0] } ?? []
     }
 
+    /// Encodes as JSON; `isNonRetriable` is written only when it is `true`.
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(errorType, forKey: .errorType)
@@ -96,6 +99,7 @@ public struct ApplicationError: FailureDetailsConvertible, Sendable, Hashable {
         self.isNonRetriable = isNonRetriable
     }
 
+    /// The failure as recorded: this error's type, message and retriability.
     public var failureDetails: FailureDetails {
         FailureDetails(errorType: type, errorMessage: message, isNonRetriable: isNonRetriable)
     }

@@ -9,7 +9,7 @@ public struct OrchestratorAction: Sendable, Hashable {
     public var kind: Kind
 
     /// Creates an action.
-    public init(id: Int, kind: Kind) {
+    package init(id: Int, kind: Kind) {
         self.id = id
         self.kind = kind
     }
@@ -57,7 +57,7 @@ public struct CompleteOrchestrationAction: Sendable, Hashable {
     public var carryoverEvents: [HistoryEvent]
 
     /// Creates a completion action.
-    public init(
+    package init(
         status: OrchestrationStatus, result: String? = nil, failureDetails: FailureDetails? = nil,
         newVersion: String? = nil, carryoverEvents: [HistoryEvent] = []
     ) {
@@ -72,7 +72,7 @@ public struct CompleteOrchestrationAction: Sendable, Hashable {
 extension OrchestratorAction {
     /// The history event that records this action, stamped `now` and carrying the action's ID;
     /// `nil` for actions that leave no event of their own (terminations and the completion).
-    public func historyEvent(at now: Date) -> HistoryEvent? {
+    package func historyEvent(at now: Date) -> HistoryEvent? {
         let kind: HistoryEvent.Kind
         switch self.kind {
         case .scheduleTask(let name, let input, let attempt): kind = .taskScheduled(name: name, input: input, attempt: attempt)

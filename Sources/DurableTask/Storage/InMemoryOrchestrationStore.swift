@@ -1,5 +1,5 @@
 import DequeModule
-public import Foundation
+import Foundation
 import HeapModule
 import Synchronization
 
@@ -75,10 +75,12 @@ public final class InMemoryOrchestrationStore: OrchestrationStore {
 
     // MARK: Task hub
 
+    /// Marks the task hub as existing; there are no structures to create.
     public func createTaskHub() async throws {
         state.withLock { $0.exists = true }
     }
 
+    /// Drops every instance, message, activity and timer, and wakes every waiter.
     public func deleteTaskHub() async throws {
         state.withLock { $0 = State() }
         orchestrationSignal.notifyAll()
@@ -88,6 +90,7 @@ public final class InMemoryOrchestrationStore: OrchestrationStore {
 
     // MARK: Instances
 
+    /// Creates an instance under the request's reuse policy; see ``OrchestrationStore/createInstance(_:)``.
     public func createInstance(_ request: CreateInstanceRequest) async throws -> CreateInstanceResult {
         let id = request.executionStarted.instanceId
         let result = try state.withLock { s -> CreateInstanceResult in
@@ -118,6 +121,7 @@ public final class InMemoryOrchestrationStore: OrchestrationStore {
         return result
     }
 
+    /// Enqueues a message to an existing instance; see ``OrchestrationStore/sendMessage(_:)``.
     public func sendMessage(_ message: OrchestrationMessage) async throws {
         try state.withLock { s in
             if EntityID.isEntity(message.instanceId) { return enqueue(message, in: &s) }
@@ -134,6 +138,7 @@ public final class InMemoryOrchestrationStore: OrchestrationStore {
         orchestrationSignal.notifyAll()
     }
 
+    /// Marks a failed instance `Running` and enqueues the rewind; see ``OrchestrationStore/rewindInstance(_:)``.
     public func rewindInstance(_ message: OrchestrationMessage) async throws {
         try state.withLock { s in
             let id = message.instanceId
@@ -151,14 +156,17 @@ public final class InMemoryOrchestrationStore: OrchestrationStore {
         instanceSignal.notifyAll()
     }
 
+    /// The instance's state, or `nil` if it does not exist.
     public func getInstance(_ instanceId: String) async throws -> OrchestrationMetadata? {
         state.withLock { $0.instances[instanceId]?.metadata }
     }
 
+    /// The current execution's history; empty if the instance does not exist.
     public func readHistory(instanceId: String) async throws -> [HistoryEvent] {
         state.withLock { $0.instances[instanceId]?.history ?? [] }
     }
 
+    /// Waits, without polling, until the instance satisfies `condition` or `timeout` passes.
     public func waitForInstance(_ instanceId: String, condition: InstanceWaitCondition, timeout: Duration) async throws
         -> OrchestrationMetadata?
     {
@@ -172,11 +180,13 @@ public final class InMemoryOrchestrationStore: OrchestrationStore {
         }
     }
 
+    /// One page of the instances that match the query.
     public func queryInstances(_ query: InstanceQuery) async throws -> InstanceQueryResult {
         let all = state.withLock { s in s.instances.values.map(\.metadata).filter(query.matches) }
         return InstanceQueryPaging.page(all, query: query)
     }
 
+    /// Deletes a finished instance; see ``OrchestrationStore/purgeInstance(_:)``.
     public func purgeInstance(_ instanceId: String) async throws -> Bool {
         try state.withLock { s in
             guard let record = s.instances[instanceId] else { return false }
@@ -188,6 +198,7 @@ public final class InMemoryOrchestrationStore: OrchestrationStore {
         }
     }
 
+    /// Deletes every finished instance that matches the filter and returns how many.
     public func purgeInstances(_ filter: PurgeInstancesFilter) async throws -> Int {
         state.withLock { s in
             let query = InstanceQuery(statuses: filter.statuses, createdFrom: filter.createdFrom, createdTo: filter.createdTo)
@@ -199,6 +210,7 @@ public final class InMemoryOrchestrationStore: OrchestrationStore {
 
     // MARK: Orchestration work items
 
+    /// Leases the next instance with visible messages, waiting up to `timeout`.
     public func lockNextOrchestrationWorkItem(timeout: Duration) async throws -> OrchestrationWorkItem? {
         let deadline = ContinuousClock.now + timeout
         while true {
@@ -232,6 +244,7 @@ public final class InMemoryOrchestrationStore: OrchestrationStore {
         }
     }
 
+    /// Commits a turn atomically; see ``OrchestrationStore/completeOrchestrationWorkItem(_:result:)``.
     public func completeOrchestrationWorkItem(_ item: OrchestrationWorkItem, result: OrchestrationTurnResult) async throws {
         try state.withLock { s in
             let id = item.instanceId
@@ -270,6 +283,7 @@ public final class InMemoryOrchestrationStore: OrchestrationStore {
         instanceSignal.notifyAll()
     }
 
+    /// Releases the lease; its messages become visible again.
     public func abandonOrchestrationWorkItem(_ item: OrchestrationWorkItem, reason: AbandonReason) async throws {
         try state.withLock { s in
             guard var record = s.instances[item.instanceId], record.lease?.token == item.lockToken else {
@@ -285,6 +299,7 @@ public final class InMemoryOrchestrationStore: OrchestrationStore {
 
     // MARK: Activity work items
 
+    /// Leases the next activity, waiting up to `timeout`.
     public func lockNextActivityWorkItem(timeout: Duration) async throws -> ActivityWorkItem? {
         let deadline = ContinuousClock.now + timeout
         while true {
@@ -309,6 +324,7 @@ public final class InMemoryOrchestrationStore: OrchestrationStore {
         }
     }
 
+    /// Delivers the activity's result to its instance exactly once and removes the activity.
     public func completeActivityWorkItem(_ item: ActivityWorkItem, result: HistoryEvent) async throws {
         try state.withLock { s in
             guard let lease = s.activityLeases[item.lockToken], lease.expiresAt > ContinuousClock.now else {
@@ -322,6 +338,7 @@ public final class InMemoryOrchestrationStore: OrchestrationStore {
         orchestrationSignal.notifyAll()
     }
 
+    /// Releases the activity lease so another worker runs it.
     public func abandonActivityWorkItem(_ item: ActivityWorkItem, reason: AbandonReason) async throws {
         try state.withLock { s in
             guard let lease = s.activityLeases.removeValue(forKey: item.lockToken) else {
@@ -334,6 +351,7 @@ public final class InMemoryOrchestrationStore: OrchestrationStore {
         activitySignal.notifyAll()
     }
 
+    /// Extends the activity lease by ``Configuration/leaseTimeout``.
     public func renewActivityWorkItemLease(_ item: ActivityWorkItem) async throws {
         try state.withLock { s in
             guard var lease = s.activityLeases[item.lockToken], lease.expiresAt > ContinuousClock.now else {

@@ -38,7 +38,7 @@ public struct InstanceQuery: Sendable, Hashable {
     }
 
     /// Whether metadata passes the filter (ignoring paging).
-    public func matches(_ m: OrchestrationMetadata) -> Bool {
+    package func matches(_ m: OrchestrationMetadata) -> Bool {
         if let statuses, !statuses.contains(m.runtimeStatus) { return false }
         if let createdFrom, m.createdAt < createdFrom { return false }
         if let createdTo, m.createdAt > createdTo { return false }

@@ -2,14 +2,14 @@ import Foundation
 
 /// Orders and pages query results the way every store must: by creation time, then instance ID,
 /// with an opaque continuation token naming the last item returned.
-public enum InstanceQueryPaging {
+package enum InstanceQueryPaging {
     /// Encodes a position as a continuation token.
-    public static func token(after metadata: OrchestrationMetadata) -> String {
+    package static func token(after metadata: OrchestrationMetadata) -> String {
         "\(DurableTime.micros(metadata.createdAt))|\(metadata.instanceId)"
     }
 
     /// Decodes a continuation token into (microseconds since 1970, instance ID).
-    public static func position(from token: String) throws -> (micros: Int64, instanceId: String) {
+    package static func position(from token: String) throws -> (micros: Int64, instanceId: String) {
         guard let bar = token.firstIndex(of: "|"), let micros = Int64(token[..<bar]) else {
             throw DurableTaskError(.invalidArgument, "invalid continuation token '\(token)'")
         }
@@ -17,7 +17,7 @@ public enum InstanceQueryPaging {
     }
 
     /// Sorts matching instances and cuts the requested page.
-    public static func page(_ matching: [OrchestrationMetadata], query: InstanceQuery) -> InstanceQueryResult {
+    package static func page(_ matching: [OrchestrationMetadata], query: InstanceQuery) -> InstanceQueryResult {
         func key(_ m: OrchestrationMetadata) -> (Int64, String) {
             (DurableTime.micros(m.createdAt), m.instanceId)
         }

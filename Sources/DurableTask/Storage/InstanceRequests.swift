@@ -34,7 +34,7 @@ public struct CreateInstanceRequest: Sendable {
     }
 
     /// The message that starts the instance.
-    public var startMessage: OrchestrationMessage {
+    package var startMessage: OrchestrationMessage {
         OrchestrationMessage(
             instanceId: executionStarted.instanceId, executionId: executionStarted.executionId,
             event: HistoryEvent(timestamp: createdAt, kind: .executionStarted(executionStarted)),
@@ -42,7 +42,7 @@ public struct CreateInstanceRequest: Sendable {
     }
 
     /// The signal-with-start event message, if any.
-    public var eventMessage: OrchestrationMessage? {
+    package var eventMessage: OrchestrationMessage? {
         event.map {
             OrchestrationMessage(
                 instanceId: executionStarted.instanceId,
@@ -51,7 +51,7 @@ public struct CreateInstanceRequest: Sendable {
     }
 
     /// The metadata of the instance this request creates.
-    public var initialMetadata: OrchestrationMetadata {
+    package var initialMetadata: OrchestrationMetadata {
         OrchestrationMetadata(
             instanceId: executionStarted.instanceId, name: executionStarted.name, executionId: executionStarted.executionId,
             runtimeStatus: .pending, createdAt: createdAt, lastUpdatedAt: createdAt, input: executionStarted.input,
@@ -85,7 +85,7 @@ public enum InstanceWaitCondition: Sendable, Hashable {
     case completed
 
     /// Whether the metadata satisfies the condition.
-    public func isSatisfied(by metadata: OrchestrationMetadata) -> Bool {
+    package func isSatisfied(by metadata: OrchestrationMetadata) -> Bool {
         switch self {
         case .started: metadata.runtimeStatus != .pending
         case .completed: metadata.runtimeStatus.isTerminal

@@ -24,7 +24,7 @@ public struct OrchestrationMessage: Codable, Sendable, Hashable {
 extension OrchestrationMessage {
     /// When a sub-orchestration start is rejected because a live instance already has the
     /// child's ID, stores send this failure back to the parent instead.
-    public static func subOrchestrationRejected(_ start: ExecutionStartedEvent, at now: Date) -> OrchestrationMessage? {
+    package static func subOrchestrationRejected(_ start: ExecutionStartedEvent, at now: Date) -> OrchestrationMessage? {
         guard let parent = start.parent else { return nil }
         let failure = FailureDetails(
             errorType: "InstanceAlreadyExists",

@@ -7,6 +7,7 @@ public struct DurableTaskError: Error, Sendable, CustomStringConvertible {
     public struct Code: Hashable, Sendable, CustomStringConvertible {
         let raw: String
         init(_ raw: String) { self.raw = raw }
+        /// The code's name, e.g. `instanceNotFound`.
         public var description: String { raw }
 
         /// A live instance already has the requested ID and the reuse policy says fail.
@@ -47,6 +48,7 @@ public struct DurableTaskError: Error, Sendable, CustomStringConvertible {
         self.underlying = underlying
     }
 
+    /// `code: message`, followed by the underlying error if there is one.
     public var description: String {
         if let underlying { return "\(code): \(message) (\(underlying))" }
         return "\(code): \(message)"

@@ -1,4 +1,4 @@
-public import Foundation
+package import Foundation
 
 /// Random identifiers (instance IDs, execution IDs, lease tokens, nonces) drawn from
 /// `SystemRandomNumberGenerator`, which asks the kernel (`getrandom`) and needs no file
@@ -7,9 +7,9 @@ public import Foundation
 /// Foundation's `UUID()` on Linux reads `/dev/urandom`; in a process that has run out of
 /// descriptors it returns the same all-zero UUID every time, so instance IDs and fencing
 /// tokens would collide exactly when the process is under the most stress.
-public enum RandomIdentifier {
+package enum RandomIdentifier {
     /// A random version-4 UUID.
-    public static func uuid() -> UUID {
+    package static func uuid() -> UUID {
         var generator = SystemRandomNumberGenerator()
         let high = generator.next() as UInt64
         let low = generator.next() as UInt64
@@ -27,12 +27,12 @@ public enum RandomIdentifier {
     }
 
     /// A random UUID in its usual text form (upper-case, with dashes), like `UUID().uuidString`.
-    public static func uuidString() -> String {
+    package static func uuidString() -> String {
         uuid().uuidString
     }
 
     /// 32 lower-case hexadecimal digits: the form of a generated instance ID.
-    public static func compact() -> String {
+    package static func compact() -> String {
         uuidString().replacingOccurrences(of: "-", with: "").lowercased()
     }
 }

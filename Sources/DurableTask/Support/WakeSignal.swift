@@ -3,7 +3,7 @@ import Synchronization
 /// A versioned broadcast signal: waiters sleep until the version moves past the one they saw,
 /// a deadline passes, or their task is cancelled. No polling. Stores use it to wake their own
 /// waiting loops.
-public final class WakeSignal: Sendable {
+package final class WakeSignal: Sendable {
     private struct State {
         var version: UInt64 = 0
         var nextWaiter: UInt64 = 0
@@ -13,13 +13,13 @@ public final class WakeSignal: Sendable {
     private let state = Mutex(State())
 
     /// Creates a signal.
-    public init() {}
+    package init() {}
 
     /// The current version; pass it to ``wait(after:until:)`` to avoid lost wake-ups.
-    public var version: UInt64 { state.withLock { $0.version } }
+    package var version: UInt64 { state.withLock { $0.version } }
 
     /// Wakes every waiter.
-    public func notifyAll() {
+    package func notifyAll() {
         let waiters = state.withLock { s -> [CheckedContinuation<Void, Never>] in
             s.version &+= 1
             let w = Array(s.waiters.values)
@@ -30,7 +30,7 @@ public final class WakeSignal: Sendable {
     }
 
     /// Returns when the version differs from `seen`, at `deadline`, or on cancellation.
-    public func wait(after seen: UInt64, until deadline: ContinuousClock.Instant) async {
+    package func wait(after seen: UInt64, until deadline: ContinuousClock.Instant) async {
         await withTaskGroup(of: Void.self) { group in
             group.addTask { await self.waitForNotify(after: seen) }
             group.addTask { try? await Task.sleep(until: deadline, clock: .continuous) }

@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 public import Logging
 public import Metrics
 public import ServiceLifecycle
@@ -72,12 +72,13 @@ public final class DurableTaskWorker: Service {
 
     /// Creates a worker.
     /// - Parameters:
+    ///   - logger: where the worker logs; orchestrations and activities log through it too.
     ///   - metricsFactory: where metrics go; the process-wide `MetricsSystem.factory` by default.
     ///   - remote: runs the orchestrations, activities and entities `registry` lacks (workers of
     ///     other languages). Without it, such work fails as not registered.
     public init(
         store: any OrchestrationStore, registry: TaskRegistry, configuration: Configuration = Configuration(),
-        logger: Logger = Logger(label: "durabletask.worker"), metricsFactory: (any MetricsFactory)? = nil,
+        logger: Logger, metricsFactory: (any MetricsFactory)? = nil,
         remote: (any RemoteWorkDispatcher)? = nil
     ) {
         self.remote = remote
@@ -102,8 +103,8 @@ public final class DurableTaskWorker: Service {
     public func run() async throws {
         stopping.store(false, ordering: .relaxed)
         logger.info("durable task worker started", metadata: [
-            "orchestrators": .string(registry.orchestratorNames.joined(separator: ",")),
-            "activities": .string(registry.activityNames.joined(separator: ",")),
+            LogKeys.orchestrators: .string(registry.orchestratorNames.joined(separator: ",")),
+            LogKeys.activities: .string(registry.activityNames.joined(separator: ",")),
         ])
         await withGracefulShutdownHandler {
             await withTaskGroup(of: Void.self) { outer in

@@ -1,13 +1,13 @@
-public import Foundation
-public import Logging
+import Foundation
+package import Logging
 
 /// Runs one orchestration turn for a leased work item: finds or replays the runner, applies the
 /// new messages, and translates the outcome into an ``OrchestrationTurnResult`` for the store.
 ///
 /// It is shared by every store: stores only persist what it decides.
-public struct OrchestrationTurnProcessor: Sendable {
+package struct OrchestrationTurnProcessor: Sendable {
     /// How a turn found its runner.
-    public enum Path: Sendable, Hashable {
+    package enum Path: Sendable, Hashable {
         /// The cached runner had seen exactly the stored history; no replay.
         case cached
         /// The history was replayed into a new runner.
@@ -15,13 +15,13 @@ public struct OrchestrationTurnProcessor: Sendable {
     }
 
     /// The outcome of ``process(_:history:)``.
-    public struct Output: Sendable {
+    package struct Output: Sendable {
         /// What to commit.
-        public var result: OrchestrationTurnResult
+        package var result: OrchestrationTurnResult
         /// The runner to cache after a successful commit (`nil` when the instance finished).
-        public var runner: OrchestrationRunner?
+        package var runner: OrchestrationRunner?
         /// Whether the runner came from the cache.
-        public var path: Path
+        package var path: Path
     }
 
     let registry: TaskRegistry
@@ -30,13 +30,13 @@ public struct OrchestrationTurnProcessor: Sendable {
     var maxGenerationsPerTurn = 1_000
 
     /// Creates a processor.
-    public init(registry: TaskRegistry, logger: Logger) {
+    package init(registry: TaskRegistry, logger: Logger) {
         self.registry = registry
         self.logger = logger
     }
 
     /// Makes a fresh runner for an instance.
-    public func makeRunner(instanceId: String) -> OrchestrationRunner {
+    package func makeRunner(instanceId: String) -> OrchestrationRunner {
         let registry = self.registry
         return OrchestrationRunner(instanceId: instanceId, logger: logger) { registry.orchestrator(named: $0) }
     }
@@ -47,7 +47,7 @@ public struct OrchestrationTurnProcessor: Sendable {
     ///   - cached: the cached runner for the instance, if any; used only if it has seen exactly
     ///     the stored history of the current execution, else abandoned.
     ///   - loadHistory: reads the stored history; called only when the runner must replay.
-    public func process(
+    package func process(
         _ item: OrchestrationWorkItem, cached: OrchestrationRunner?,
         loadHistory: () async throws -> [HistoryEvent]
     ) async throws -> Output {

@@ -1,4 +1,4 @@
-public import Foundation
+package import Foundation
 
 /// One orchestration turn whose orchestrator code runs elsewhere: in a worker of another
 /// language connected through the Durable Task sidecar protocol.
@@ -14,9 +14,9 @@ public import Foundation
 /// replays it so the failed tasks are scheduled again. After such a round ``apply`` returns
 /// ``Step/again``: send the new ``past`` and ``newEvents`` to the remote code once more, under the
 /// same lease.
-public struct RemoteOrchestrationTurn: Sendable {
+package struct RemoteOrchestrationTurn: Sendable {
     /// What the caller does after ``apply(_:customStatus:rewoundHistory:now:)``.
-    public enum Step: Sendable {
+    package enum Step: Sendable {
         /// Commit this result with the work item.
         case commit(OrchestrationTurnResult)
         /// Run the remote code again on the updated ``past`` and ``newEvents``.
@@ -24,16 +24,16 @@ public struct RemoteOrchestrationTurn: Sendable {
     }
 
     /// The instance.
-    public let instanceId: String
+    package let instanceId: String
     /// The history the remote code replays.
-    public private(set) var past: [HistoryEvent]
+    package private(set) var past: [HistoryEvent]
     /// The events of this round, starting with `OrchestratorStarted`.
-    public private(set) var newEvents: [HistoryEvent]
+    package private(set) var newEvents: [HistoryEvent]
     /// The execution ID the store holds for the instance (kept by a rewind).
-    public private(set) var executionId: String?
+    package private(set) var executionId: String?
     /// The most rounds one turn runs (continue-as-new without awaiting anything); then the
     /// next execution is terminated.
-    public var maxRounds = 1_000
+    package var maxRounds = 1_000
 
     /// What earlier rounds produced (activities, timers and messages still go out).
     private var earlier: OrchestrationTurnResult?
@@ -46,7 +46,7 @@ public struct RemoteOrchestrationTurn: Sendable {
     /// - Parameters:
     ///   - history: the stored history of the instance's current execution.
     ///   - now: the turn's time, recorded in its `OrchestratorStarted` event.
-    public init(item: OrchestrationWorkItem, history: [HistoryEvent], now: Date = Date()) {
+    package init(item: OrchestrationWorkItem, history: [HistoryEvent], now: Date = Date()) {
         instanceId = item.instanceId
         executionId = item.executionId
         past = history
@@ -60,12 +60,12 @@ public struct RemoteOrchestrationTurn: Sendable {
     }
 
     /// The orchestrator name and version, from the execution's `ExecutionStarted` event.
-    public var executionStarted: ExecutionStartedEvent? {
+    package var executionStarted: ExecutionStartedEvent? {
         past.lazy.compactMap(\.executionStarted).first ?? newEvents.lazy.compactMap(\.executionStarted).first
     }
 
     /// Whether the new events hold a client's rewind of a failed execution.
-    public var isRewindRequest: Bool {
+    package var isRewindRequest: Bool {
         newEvents.contains(where: \.isRewind) && past.contains(where: \.isExecutionCompleted)
     }
 
@@ -75,7 +75,7 @@ public struct RemoteOrchestrationTurn: Sendable {
     ///   - customStatus: the serialized custom status.
     ///   - rewoundHistory: the history the remote code rewrote for a rewind; the next round
     ///     replays it.
-    public mutating func apply(
+    package mutating func apply(
         _ actions: [OrchestratorAction], customStatus: String?, rewoundHistory: [HistoryEvent]? = nil, now: Date = Date()
     ) -> Step {
         rounds += 1

@@ -39,7 +39,7 @@ public struct VersioningOptions: Sendable, Hashable {
     }
 
     /// Why this worker must not run an execution of `version`, or `nil` if it may.
-    public func mismatch(_ executionVersion: String?) -> FailureDetails? {
+    package func mismatch(_ executionVersion: String?) -> FailureDetails? {
         let order = Self.compare(executionVersion, version)
         switch matchStrategy {
         case .none:
@@ -61,7 +61,7 @@ public struct VersioningOptions: Sendable, Hashable {
 
     /// Orders two versions: numerically by dot-separated parts when both are numeric
     /// (`"1.10" > "1.9"`), else as text. A missing version is older than any other.
-    public static func compare(_ a: String?, _ b: String?) -> Int {
+    package static func compare(_ a: String?, _ b: String?) -> Int {
         let a = a ?? "", b = b ?? ""
         if a.isEmpty || b.isEmpty { return a.isEmpty ? (b.isEmpty ? 0 : -1) : 1 }
         let pa = a.split(separator: ".").compactMap { Int($0) }, pb = b.split(separator: ".").compactMap { Int($0) }

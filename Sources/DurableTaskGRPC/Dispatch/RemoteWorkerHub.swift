@@ -124,7 +124,7 @@ final class RemoteWorkerHub: RemoteWorkDispatcher {
             return (id, Array(s.connectWaiters.values))
         }
         for waiter in waiters { waiter.fire() }
-        logger.info("remote worker connected", metadata: ["grpc.connection": "\(id)"])
+        logger.info("remote worker connected", metadata: [LogKeys.connection: "\(id)"])
         return (id, stream)
     }
 
@@ -139,7 +139,7 @@ final class RemoteWorkerHub: RemoteWorkDispatcher {
             return tokens.compactMap { s.inFlight.removeValue(forKey: $0) }
         }
         for item in held { await release(item) }
-        logger.info("remote worker disconnected", metadata: ["grpc.connection": "\(id)", "grpc.released": "\(held.count)"])
+        logger.info("remote worker disconnected", metadata: [LogKeys.connection: "\(id)", LogKeys.released: "\(held.count)"])
     }
 
     /// Ends every work-item stream (the server is stopping); their held work is released as
@@ -335,7 +335,7 @@ final class RemoteWorkerHub: RemoteWorkDispatcher {
             let refused = try await EntityLockCheck.refusedLocks(in: item, store: store)
             batch = try await RemoteEntityBatch(item: item, history: history, refusedLocks: refused, logger: logger)
         } catch {
-            logger.error("entity batch could not be prepared", metadata: ["instanceId": .string(item.instanceId), "error": "\(error)"])
+            logger.error("entity batch could not be prepared", metadata: [LogKeys.instanceId: .string(item.instanceId), LogKeys.error: "\(error)"])
             return false
         }
         let done = OneShot()

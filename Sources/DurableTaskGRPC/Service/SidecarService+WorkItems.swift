@@ -16,7 +16,7 @@ extension SidecarService {
                 do {
                     for await item in items { try await response.write(item) }
                 } catch {
-                    logger.debug("work item stream ended", metadata: ["error": "\(error)"])
+                    logger.debug("work item stream ended", metadata: [LogKeys.error: "\(error)"])
                 }
             }
             group.addTask {

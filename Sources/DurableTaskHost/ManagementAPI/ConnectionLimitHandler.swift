@@ -31,9 +31,9 @@ final class ConnectionCount: Sendable {
             return (admitted, changed, state.open)
         }
         if changed && !admitted {
-            logger.warning("HTTP connection limit reached: refusing new connections", metadata: ["limit": "\(maximum)"])
+            logger.warning("HTTP connection limit reached: refusing new connections", metadata: [LogKeys.connectionLimit: "\(maximum)"])
         } else if changed {
-            logger.info("HTTP connections below the limit again: admitting", metadata: ["open": "\(open)", "limit": "\(maximum)"])
+            logger.info("HTTP connections below the limit again: admitting", metadata: [LogKeys.openConnections: "\(open)", LogKeys.connectionLimit: "\(maximum)"])
         }
         return admitted
     }

@@ -4,6 +4,7 @@ import NIOCore
 
 /// Answers every request with the management API (paths outside the base path get `404`).
 public struct ManagementAPIResponder: HTTPResponder {
+    /// The request context: Hummingbird's basic one.
     public typealias Context = BasicRequestContext
     /// The API.
     public let api: ManagementAPI
@@ -11,20 +12,22 @@ public struct ManagementAPIResponder: HTTPResponder {
     /// Creates a responder.
     public init(api: ManagementAPI) { self.api = api }
 
+    /// Answers the request with the API; it never throws (every failure is a JSON error response).
     public func respond(to request: Request, context: BasicRequestContext) async throws -> Response {
         await api.respond(to: request)
     }
 }
 
 /// Router middleware that answers requests under the base path and passes the others on.
-public struct ManagementAPIMiddleware<Context: RequestContext>: RouterMiddleware {
+package struct ManagementAPIMiddleware<Context: RequestContext>: RouterMiddleware {
     /// The API.
-    public let api: ManagementAPI
+    package let api: ManagementAPI
 
     /// Creates the middleware.
-    public init(api: ManagementAPI) { self.api = api }
+    package init(api: ManagementAPI) { self.api = api }
 
-    public func handle(
+    /// Answers a request under the base path; passes any other request on to `next`.
+    package func handle(
         _ request: Request, context: Context, next: (Request, Context) async throws -> Response
     ) async throws -> Response {
         guard api.handles(path: request.uri.path) else { return try await next(request, context) }

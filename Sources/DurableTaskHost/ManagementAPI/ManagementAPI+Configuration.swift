@@ -59,7 +59,7 @@ extension ManagementAPI {
         }
 
         /// Whether ``host`` is a loopback address (`localhost`, `127.0.0.0/8`, `::1`).
-        public var bindsToLoopback: Bool { Self.isLoopback(host) }
+        package var bindsToLoopback: Bool { Self.isLoopback(host) }
 
         /// Checks the configuration.
         ///
@@ -116,6 +116,7 @@ public struct ManagementAPIConfigurationError: Error, Sendable, CustomStringConv
     public struct Code: Hashable, Sendable, CustomStringConvertible {
         let raw: String
         init(_ raw: String) { self.raw = raw }
+        /// The code's name, e.g. `keyRequired`.
         public var description: String { raw }
 
         /// A non-loopback bind without a system key.
@@ -135,5 +136,6 @@ public struct ManagementAPIConfigurationError: Error, Sendable, CustomStringConv
         self.message = message
     }
 
+    /// `code: message`.
     public var description: String { "\(code): \(message)" }
 }

@@ -2,7 +2,7 @@ public import DurableTask
 import Foundation
 import HTTPTypes
 import Synchronization
-public import Hummingbird
+package import Hummingbird
 public import Logging
 
 /// The Durable-Functions-compatible management HTTP API (`/runtime/webhooks/durabletask`), as
@@ -11,7 +11,7 @@ public import Logging
 ///
 /// Run it in a Hummingbird `Application`: either the one ``makeApplication(host:port:onServerRunning:)``
 /// builds, or your own router with ``addRoutes(to:)``. Every error is answered with
-/// `{"error": code, "message": text}` (see ``ManagementAPIError``); unexpected errors are logged
+/// `{"error": code, "message": text}` with a stable code (`not_found`, `invalid_json`, ...); unexpected errors are logged
 /// and answered with `500 internal`.
 public struct ManagementAPI: Sendable {
     /// The client the API drives.
@@ -32,13 +32,13 @@ public struct ManagementAPI: Sendable {
     }
 
     /// Whether a request path lies under the base path (compared case-insensitively).
-    public func handles(path: String) -> Bool {
+    package func handles(path: String) -> Bool {
         do { return try APIRoute.segments(path: path, basePath: basePathSegments) != nil } catch { return true }
     }
 
     /// Answers a request. It never throws: every failure becomes a JSON error response, and a path
     /// outside the base path gets `404 not_found`.
-    public func respond(to request: Request) async -> Response {
+    package func respond(to request: Request) async -> Response {
         var response = await answer(request)
         if request.method == .head { response.body = ResponseBody() }  // a HEAD answer has no body
         return response
@@ -125,7 +125,7 @@ public struct ManagementAPI: Sendable {
     }
 
     private func metadata(_ request: Request, _ error: any Error) -> Logger.Metadata {
-        [APILogKeys.method: "\(request.method)", APILogKeys.path: "\(request.uri.path)", APILogKeys.error: "\(error)"]
+        [LogKeys.method: "\(request.method)", LogKeys.path: "\(request.uri.path)", LogKeys.error: "\(error)"]
     }
 }
 

@@ -1,69 +1,69 @@
-public import Hummingbird
+package import Hummingbird
 
 /// An error the management API answers with: an HTTP status, a stable machine-readable code and a
 /// message for humans. It is sent as `{"error": code, "message": text}` (§8.2 of
 /// `docs/MANAGEMENT-API.md`).
-public struct ManagementAPIError: Error, Sendable, CustomStringConvertible {
+package struct ManagementAPIError: Error, Sendable, CustomStringConvertible {
     /// The stable, machine-readable error code sent as `error`.
-    public struct Code: Hashable, Sendable, CustomStringConvertible {
+    package struct Code: Hashable, Sendable, CustomStringConvertible {
         /// The code's text.
-        public let rawValue: String
+        package let rawValue: String
         init(_ rawValue: String) { self.rawValue = rawValue }
-        public var description: String { rawValue }
+        package var description: String { rawValue }
 
         /// No key, or a wrong key (401).
-        public static let unauthorized = Code("unauthorized")
+        package static let unauthorized = Code("unauthorized")
         /// Unknown route, wrong method, unknown instance (404).
-        public static let notFound = Code("not_found")
+        package static let notFound = Code("not_found")
         /// The instance has finished (410).
-        public static let gone = Code("gone")
+        package static let gone = Code("gone")
         /// An argument is missing or invalid (400).
-        public static let badRequest = Code("bad_request")
+        package static let badRequest = Code("bad_request")
         /// The body is not one JSON value (400).
-        public static let invalidJSON = Code("invalid_json")
+        package static let invalidJSON = Code("invalid_json")
         /// The body's media type is not `application/json` (400).
-        public static let unsupportedMediaType = Code("unsupported_media_type")
+        package static let unsupportedMediaType = Code("unsupported_media_type")
         /// The instance ID breaks the rules of §6.3 (400).
-        public static let invalidInstanceID = Code("invalid_instance_id")
+        package static let invalidInstanceID = Code("invalid_instance_id")
         /// No orchestrator has the name (400).
-        public static let unknownFunction = Code("unknown_function")
+        package static let unknownFunction = Code("unknown_function")
         /// The `taskHub` parameter names a hub this host does not serve (404).
-        public static let unknownTaskHub = Code("unknown_task_hub")
+        package static let unknownTaskHub = Code("unknown_task_hub")
         /// A live instance already has the ID (409).
-        public static let conflict = Code("conflict")
+        package static let conflict = Code("conflict")
         /// The instance is in the wrong state for the operation (409).
-        public static let invalidState = Code("invalid_state")
+        package static let invalidState = Code("invalid_state")
         /// The body is larger than the configured limit (413).
-        public static let payloadTooLarge = Code("payload_too_large")
+        package static let payloadTooLarge = Code("payload_too_large")
         /// The route exists but the engine does not support it yet (501).
-        public static let notImplemented = Code("not_implemented")
+        package static let notImplemented = Code("not_implemented")
         /// The request is not well-formed HTTP/1.1, e.g. a malformed chunked body (400); the
         /// server closes the connection after answering.
-        public static let malformedRequest = Code("malformed_request")
+        package static let malformedRequest = Code("malformed_request")
         /// The server already holds its maximum of connections (503, with `Retry-After`); the
         /// connection is closed.
-        public static let tooManyConnections = Code("too_many_connections")
+        package static let tooManyConnections = Code("too_many_connections")
         /// The task hub's store cannot be reached (503, with `Retry-After`).
-        public static let storeUnavailable = Code("store_unavailable")
+        package static let storeUnavailable = Code("store_unavailable")
         /// Anything unexpected (500); details go to the log, not to the caller.
-        public static let `internal` = Code("internal")
+        package static let `internal` = Code("internal")
     }
 
     /// The HTTP status.
-    public var status: HTTPResponse.Status
+    package var status: HTTPResponse.Status
     /// The error code.
-    public var code: Code
+    package var code: Code
     /// A human-readable message.
-    public var message: String
+    package var message: String
 
     /// Creates an error.
-    public init(_ status: HTTPResponse.Status, _ code: Code, _ message: String) {
+    package init(_ status: HTTPResponse.Status, _ code: Code, _ message: String) {
         self.status = status
         self.code = code
         self.message = message
     }
 
-    public var description: String { "\(status.code) \(code): \(message)" }
+    package var description: String { "\(status.code) \(code): \(message)" }
 
     /// The JSON body.
     var body: JSONValue { .object([("error", .string(code.rawValue)), ("message", .string(message))]) }

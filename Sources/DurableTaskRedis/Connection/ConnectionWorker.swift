@@ -50,7 +50,7 @@ final class ConnectionWorker {
         disconnect()
         queue.takeAllNow(into: &batch)
         for request in batch { request.fail(RequestQueue.closedError) }
-        logger.debug("redis connection closed", metadata: ["redis.endpoint": "\(configuration.url)"])
+        logger.debug("redis connection closed", metadata: [LogKeys.endpoint: "\(configuration.url)"])
         queue.markExited()
     }
 
@@ -116,9 +116,9 @@ final class ConnectionWorker {
             logger.warning(
                 "redis connection broke with requests in flight",
                 metadata: [
-                    "redis.endpoint": "\(configuration.url)",
-                    "redis.error": "\(error)",
-                    "redis.failedRequests": "\(inFlight.count)",
+                    LogKeys.endpoint: "\(configuration.url)",
+                    LogKeys.error: "\(error)",
+                    LogKeys.failedRequests: "\(inFlight.count)",
                 ]
             )
         }
@@ -140,7 +140,7 @@ final class ConnectionWorker {
             if context.isIdleHealthy() { return true }
             logger.debug(
                 "redis connection was closed while idle; reconnecting",
-                metadata: ["redis.endpoint": "\(configuration.url)"]
+                metadata: [LogKeys.endpoint: "\(configuration.url)"]
             )
             disconnect()
         }
@@ -157,7 +157,7 @@ final class ConnectionWorker {
                 outageReported = false
                 logger.info(
                     "redis reconnected",
-                    metadata: ["redis.endpoint": "\(configuration.url)", "redis.attempts": "\(attempt)"]
+                    metadata: [LogKeys.endpoint: "\(configuration.url)", LogKeys.attempts: "\(attempt)"]
                 )
                 return true
             case .failure(let error):
@@ -169,7 +169,7 @@ final class ConnectionWorker {
                 if error.code == .authenticationFailed || elapsed + delay > giveUp {
                     logger.log(
                         level: outageReported ? .debug : .error, "redis reconnect failed; failing queued requests",
-                        metadata: ["redis.endpoint": "\(configuration.url)", "redis.error": "\(error)"]
+                        metadata: [LogKeys.endpoint: "\(configuration.url)", LogKeys.error: "\(error)"]
                     )
                     outageReported = true
                     let failure = error.code == .authenticationFailed ? error : RedisError(
@@ -183,8 +183,8 @@ final class ConnectionWorker {
                 logger.debug(
                     "redis reconnect attempt failed; backing off",
                     metadata: [
-                        "redis.endpoint": "\(configuration.url)", "redis.error": "\(error)",
-                        "redis.backoffMilliseconds": "\(delay / 1_000_000)",
+                        LogKeys.endpoint: "\(configuration.url)", LogKeys.error: "\(error)",
+                        LogKeys.backoffMilliseconds: "\(delay / 1_000_000)",
                     ]
                 )
                 if !queue.sleep(nanoseconds: delay) {
@@ -206,7 +206,7 @@ final class ConnectionWorker {
     private func connect() -> Result<Void, RedisError> {
         let url = configuration.url
         // One line per attempt (trace), so a test can count how often an outage makes us try.
-        logger.trace("redis connecting", metadata: ["redis.endpoint": "\(url)"])
+        logger.trace("redis connecting", metadata: [LogKeys.endpoint: "\(url)"])
         let newContext: HiredisContext
         switch HiredisContext.connect(to: url.endpoint, timeout: configuration.connectTimeout) {
         case .success(let value): newContext = value
@@ -239,7 +239,7 @@ final class ConnectionWorker {
             }
         }
         newContext.setReadTimeout(configuration.readTimeout)
-        logger.debug("redis connected", metadata: ["redis.endpoint": "\(url)"])
+        logger.debug("redis connected", metadata: [LogKeys.endpoint: "\(url)"])
         return .success(())
     }
 

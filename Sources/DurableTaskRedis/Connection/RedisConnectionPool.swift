@@ -11,7 +11,7 @@ public final class RedisConnectionPool: RedisClient {
     /// The configuration the pool's connections were opened with.
     public let configuration: RedisConfiguration
     /// The pooled connections (``RedisConfiguration/poolSize`` of them).
-    public let connections: [RedisConnection]
+    package let connections: [RedisConnection]
     private let logger: Logger
     private let nextIndex = Atomic<Int>(0)
 
@@ -40,7 +40,7 @@ public final class RedisConnectionPool: RedisClient {
     }
 
     /// The connection the next command goes to (round-robin).
-    public func nextConnection() -> RedisConnection {
+    package func nextConnection() -> RedisConnection {
         if connections.count == 1 { return connections[0] }
         let ticket = nextIndex.wrappingAdd(1, ordering: .relaxed).oldValue
         return connections[Int(UInt(bitPattern: ticket) % UInt(connections.count))]

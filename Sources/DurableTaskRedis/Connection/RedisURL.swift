@@ -71,7 +71,7 @@ extension RedisURL {
     /// `redis://user:secret@host` becomes `redis://user:***@host`, `redis://secret@host`
     /// becomes `redis://***@host`, and a `password=` query value becomes `***`. Text that is not
     /// a URL comes back unchanged.
-    public static func redacting(_ text: String) -> String {
+    package static func redacting(_ text: String) -> String {
         var out = text
         if let schemeEnd = out.range(of: "://"), let at = out[schemeEnd.upperBound...].lastIndex(of: "@") {
             let userinfo = out[schemeEnd.upperBound..<at]

@@ -1,4 +1,4 @@
-public import DurableTask
+import DurableTask
 import Foundation
 
 /// JSON forms of what the store keeps in Redis.

@@ -60,6 +60,7 @@ extension RedisOrchestrationStore {
         return ActivityWorkItem(request: request, lockToken: entryId, deliveryCount: deliveries)
     }
 
+    /// Delivers the result to the activity's instance and removes the activity, in one script: exactly once.
     public func completeActivityWorkItem(_ item: ActivityWorkItem, result: HistoryEvent) async throws {
         // The script leased the instance to us: hand its turn to this store's next lock call.
         if let leased = try await completeActivity(item, result: result) {
@@ -67,6 +68,7 @@ extension RedisOrchestrationStore {
         }
     }
 
+    /// Completes the activity and, if the instance is idle, leases its next turn to the caller in the same script.
     public func completeActivityWorkItemLeasingTurn(_ item: ActivityWorkItem, result: HistoryEvent) async throws
         -> OrchestrationWorkItem?
     {
@@ -89,6 +91,7 @@ extension RedisOrchestrationStore {
         return try workItem(id: id, token: token, reply: reply)
     }
 
+    /// Releases the activity lease so another worker runs it.
     public func abandonActivityWorkItem(_ item: ActivityWorkItem, reason: AbandonReason) async throws {
         // Make it look idle for longer than any lease, so the next XAUTOCLAIM takes it at once.
         try await run(LuaScripts.abandonActivity, .activity, instance: item.request.instanceId, [
@@ -98,6 +101,7 @@ extension RedisOrchestrationStore {
         activityFeed.nudge()
     }
 
+    /// Extends the activity lease by ``Configuration/leaseTimeout``.
     public func renewActivityWorkItemLease(_ item: ActivityWorkItem) async throws {
         let id = item.request.instanceId
         try await run(LuaScripts.renewActivity, .activity, instance: id, [item.lockToken, consumer, String(leaseMillis)])

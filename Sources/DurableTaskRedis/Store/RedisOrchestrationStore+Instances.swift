@@ -3,6 +3,7 @@ import Foundation
 import Synchronization
 
 extension RedisOrchestrationStore {
+    /// Creates an instance atomically under the request's reuse policy (one script).
     public func createInstance(_ request: CreateInstanceRequest) async throws -> CreateInstanceResult {
         let start = request.executionStarted
         let id = start.instanceId
@@ -21,6 +22,7 @@ extension RedisOrchestrationStore {
         return CreateInstanceResult(instanceId: id, executionId: exec, created: created == 1)
     }
 
+    /// Enqueues a message to an existing instance; see ``OrchestrationStore/sendMessage(_:)``.
     public func sendMessage(_ message: OrchestrationMessage) async throws {
         try await deliver(message, mode: "client", token: "")
     }
@@ -57,12 +59,14 @@ extension RedisOrchestrationStore {
         return args
     }
 
+    /// Marks a failed instance `Running` and enqueues the rewind, atomically.
     public func rewindInstance(_ message: OrchestrationMessage) async throws {
         try await run(LuaScripts.rewindInstance, .client, instance: message.instanceId, [
             message.instanceId, try RedisCodec.encode(message.event),
         ])
     }
 
+    /// The instance's state, or `nil` if it does not exist.
     public func getInstance(_ instanceId: String) async throws -> OrchestrationMetadata? {
         counters.add(.client)
         let reply = try await command(["HMGET", keys.instance(instanceId)] + InstanceFields.names)
@@ -70,6 +74,7 @@ extension RedisOrchestrationStore {
         return try InstanceFields.metadata(id: instanceId, fields)
     }
 
+    /// The current execution's history; empty if the instance does not exist.
     public func readHistory(instanceId: String) async throws -> [HistoryEvent] {
         counters.add(.orchestration)
         historyReadCount.add(1, ordering: .relaxed)
@@ -78,6 +83,7 @@ extension RedisOrchestrationStore {
         return try items.map { try RedisCodec.decode(HistoryEvent.self, $0 ?? "") }
     }
 
+    /// Waits until the instance satisfies `condition` or `timeout` passes, woken by the store's notifications.
     public func waitForInstance(_ instanceId: String, condition: InstanceWaitCondition, timeout: Duration) async throws
         -> OrchestrationMetadata?
     {
@@ -112,12 +118,14 @@ extension RedisOrchestrationStore {
         }
     }
 
+    /// Deletes a finished instance, its history and its index entries.
     public func purgeInstance(_ instanceId: String) async throws -> Bool {
         guard let metadata = try await getInstance(instanceId) else { return false }
         let reply = try await run(LuaScripts.purgeInstance, .client, instance: instanceId, name: metadata.name, [instanceId])
         return reply.int == 1
     }
 
+    /// Deletes every finished instance that matches the filter and returns how many.
     public func purgeInstances(_ filter: PurgeInstancesFilter) async throws -> Int {
         var purged = 0
         var token: String?

@@ -1,4 +1,4 @@
-public import DurableTask
+import DurableTask
 import Foundation
 import Logging
 

@@ -46,6 +46,7 @@ extension RedisOrchestrationStore {
             deliveryCount: deliveries)
     }
 
+    /// Commits a turn in one script, fenced by the lease token, then delivers its outbound messages.
     public func completeOrchestrationWorkItem(_ item: OrchestrationWorkItem, result: OrchestrationTurnResult) async throws {
         let entryIds = try await commit(item, result: result)
         guard !result.messages.isEmpty else { return }
@@ -142,6 +143,7 @@ extension RedisOrchestrationStore {
         return false
     }
 
+    /// Releases the lease; the leased messages become visible again.
     public func abandonOrchestrationWorkItem(_ item: OrchestrationWorkItem, reason: AbandonReason) async throws {
         inlineTurns.withLock { _ = $0.remove(item.lockToken) }
         try await run(LuaScripts.abandonOrchestration, .orchestration, instance: item.instanceId, [

@@ -21,7 +21,7 @@ extension RedisOrchestrationStore {
     /// Requeues expired leases and stale ready entries, redelivers stale outbox entries and asks
     /// the activity loops to take over expired activities: everything a dead worker left that is
     /// due now.
-    public func recover() async throws {
+    package func recover() async throws {
         _ = try await recoveryScan()
     }
 
@@ -136,7 +136,7 @@ extension RedisOrchestrationStore {
             entries.append((p, entryId, try RedisCodec.decode(OrchestrationMessage.self, json)))
         }
         if !entries.isEmpty {
-            logger.notice("redelivering outbox entries of a worker that did not deliver them", metadata: ["count": "\(entries.count)"])
+            logger.notice("redelivering outbox entries of a worker that did not deliver them", metadata: [LogKeys.count: "\(entries.count)"])
             try await route(entries)
         }
     }

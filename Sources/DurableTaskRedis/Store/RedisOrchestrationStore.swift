@@ -60,7 +60,7 @@ public final class RedisOrchestrationStore: OrchestrationStore {
     let counters = RoundTripCounter()
     let historyReadCount = Atomic<Int>(0)
     /// Full history reads so far (a worker replaying an instance it does not have cached).
-    public var historyReads: Int { historyReadCount.load(ordering: .relaxed) }
+    package var historyReads: Int { historyReadCount.load(ordering: .relaxed) }
     /// Set when a recovery scan saw an activity's lease expire (or one was abandoned): the next
     /// activity loop to look claims it.
     let reclaimDue = Atomic<Bool>(false)
@@ -83,19 +83,19 @@ public final class RedisOrchestrationStore: OrchestrationStore {
     /// pop no next instance.
     let inlineTurns = Mutex<Set<String>>([])
 
-    /// Connects to Redis and creates a store. Call ``close()`` when done.
+    /// Connects to Redis and creates a store that logs to `logger`. Call ``close()`` when done.
     public static func connect(
         url: String, configuration: Configuration = Configuration(), poolSize: Int = 4,
-        logger: Logger = Logger(label: "durabletask.redis")
+        logger: Logger
     ) async throws -> RedisOrchestrationStore {
         try await connect(url: try RedisURL(url), configuration: configuration, poolSize: poolSize, logger: logger)
     }
 
     /// Connects to Redis at a parsed URL (whose password may come from elsewhere than the text
-    /// of a URL) and creates a store. Call ``close()`` when done.
+    /// of a URL) and creates a store that logs to `logger`. Call ``close()`` when done.
     public static func connect(
         url: RedisURL, configuration: Configuration = Configuration(), poolSize: Int = 4,
-        logger: Logger = Logger(label: "durabletask.redis")
+        logger: Logger
     ) async throws -> RedisOrchestrationStore {
         var redis = RedisConfiguration(url: url)
         redis.poolSize = poolSize
@@ -103,7 +103,7 @@ public final class RedisOrchestrationStore: OrchestrationStore {
         return RedisOrchestrationStore(pool: pool, configuration: configuration, logger: logger)
     }
 
-    /// Creates a store over an existing connection pool.
+    /// Creates a store over an existing connection pool; it logs to `logger`.
     public init(pool: RedisConnectionPool, configuration: Configuration = Configuration(), logger: Logger) {
         self.pool = pool
         self.configuration = configuration
@@ -246,6 +246,7 @@ public final class RedisOrchestrationStore: OrchestrationStore {
 
     // MARK: Task hub
 
+    /// Creates the activity consumer groups and loads every script. Idempotent.
     public func createTaskHub() async throws {
         var commands: [[String]] = []
         for p in 0..<keys.partitions {
@@ -260,6 +261,7 @@ public final class RedisOrchestrationStore: OrchestrationStore {
         for script in LuaScripts.all { try await pool.load(script) }
     }
 
+    /// Deletes every key of the task hub.
     public func deleteTaskHub() async throws {
         var cursor = "0"
         repeat {

@@ -1,0 +1,1 @@
+../../../Sources/DurableTask/Support/JSONString.swift
