@@ -78,7 +78,7 @@ let package = Package(
         .target(
             name: "DurableTaskRedisServer",
             dependencies: [
-                "DurableTaskRedis", .product(name: "Logging", package: "swift-log"),
+                "DurableTask", "DurableTaskRedis", .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Subprocess", package: "swift-subprocess"),
                 .product(name: "SystemPackage", package: "swift-system"),

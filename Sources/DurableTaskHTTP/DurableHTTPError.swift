@@ -10,33 +10,7 @@ import Foundation
 /// turns such a recorded failure back into this error, so orchestrators can catch it by code.
 public struct DurableHTTPError: FailureDetailsConvertible, Sendable, Hashable, CustomStringConvertible {
     /// The failure category. Compare against the static members.
-    public struct Code: Hashable, Sendable, CustomStringConvertible {
-        let raw: String
-        init(_ raw: String) { self.raw = raw }
-        /// The code's name, e.g. `destinationNotAllowed`.
-        public var description: String { raw }
-
-        /// The destination (scheme, host, port) is not in the host's allow-list. Never retried.
-        public static let destinationNotAllowed = Code("destinationNotAllowed")
-        /// The request is malformed: not an absolute http(s) URL, or rejected by the client. Never retried.
-        public static let invalidRequest = Code("invalidRequest")
-        /// The connection failed or broke (refused, reset, TLS, DNS). Retriable.
-        public static let transport = Code("transport")
-        /// One request took longer than its per-request timeout. Retriable.
-        public static let requestTimeout = Code("requestTimeout")
-        /// The response body exceeded the host's size limit. Never retried.
-        public static let responseTooLarge = Code("responseTooLarge")
-        /// The response could not be used (a body that is not UTF-8, a `Location` that is not a URL). Never retried.
-        public static let invalidResponse = Code("invalidResponse")
-        /// The response status is one the request's retry options list; ``DurableHTTPError/response`` holds it.
-        /// Retriable. ``DurableTask/OrchestrationContext/callHttp(_:)`` returns the response when attempts run out.
-        public static let retriableStatus = Code("retriableStatus")
-
-        /// Whether a retry policy may retry this failure.
-        public var isRetriable: Bool {
-            self == .transport || self == .requestTimeout || self == .retriableStatus
-        }
-    }
+    public typealias Code = ErrorCode<DurableHTTPError>
 
     /// The `errorType` prefix of recorded failures: `"DurableHTTPError"`.
     public static let failureTypePrefix = "DurableHTTPError"
@@ -86,4 +60,27 @@ public struct DurableHTTPError: FailureDetailsConvertible, Sendable, Hashable, C
     }
 
     static let responseCarrierType = "DurableHTTPResponse"
+}
+
+extension ErrorCode where Domain == DurableHTTPError {
+    /// The destination (scheme, host, port) is not in the host's allow-list. Never retried.
+    public static var destinationNotAllowed: Self { Self("destinationNotAllowed") }
+    /// The request is malformed: not an absolute http(s) URL, or rejected by the client. Never retried.
+    public static var invalidRequest: Self { Self("invalidRequest") }
+    /// The connection failed or broke (refused, reset, TLS, DNS). Retriable.
+    public static var transport: Self { Self("transport") }
+    /// One request took longer than its per-request timeout. Retriable.
+    public static var requestTimeout: Self { Self("requestTimeout") }
+    /// The response body exceeded the host's size limit. Never retried.
+    public static var responseTooLarge: Self { Self("responseTooLarge") }
+    /// The response could not be used (a body that is not UTF-8, a `Location` that is not a URL). Never retried.
+    public static var invalidResponse: Self { Self("invalidResponse") }
+    /// The response status is one the request's retry options list; ``DurableHTTPError/response`` holds it.
+    /// Retriable. ``DurableTask/OrchestrationContext/callHttp(_:)`` returns the response when attempts run out.
+    public static var retriableStatus: Self { Self("retriableStatus") }
+
+    /// Whether a retry policy may retry this failure.
+    public var isRetriable: Bool {
+        self == .transport || self == .requestTimeout || self == .retriableStatus
+    }
 }

@@ -53,7 +53,7 @@ public struct DurableHost: Sendable {
         try checkPortsAvailable()
         // Each Redis connection holds a descriptor; lift the usual soft limit of 1,024.
         if let limit = OpenFileLimit.raiseToHardLimit() {
-            logger.debug("open file limit", metadata: ["limit": "\(limit)"])
+            logger.debug("open file limit", metadata: [LogKeys.openFileLimit: "\(limit)"])
         }
         let embedded = try await startEmbeddedRedis()
         let url = configuration.redisURL ?? embedded!.url
@@ -91,11 +91,11 @@ public struct DurableHost: Sendable {
             logger: logger)
         let application = try api.makeApplication { port in
             var metadata: Logger.Metadata = [
-                "api": "http://\(configuration.httpHost):\(port)/runtime/webhooks/durabletask",
-                "taskHub": "\(configuration.taskHub)", "redis": .string(RedisURL.redacting(url)),
+                LogKeys.api: "http://\(configuration.httpHost):\(port)/runtime/webhooks/durabletask",
+                LogKeys.taskHub: "\(configuration.taskHub)", LogKeys.redis: .string(RedisURL.redacting(url)),
             ]
             if let sidecar, let grpcPort = await sidecar.listeningPort() {
-                metadata["grpc"] = "\(configuration.grpcHost):\(grpcPort)"
+                metadata[LogKeys.grpc] = "\(configuration.grpcHost):\(grpcPort)"
             }
             logger.info("durable host ready", metadata: metadata)
             await onReady(port)
@@ -142,7 +142,7 @@ public struct DurableHost: Sendable {
         guard configuration.redisURL == nil else { return nil }
         do {
             let server = try await RedisServer.start(.embedded(directory: configuration.dataDirectory), logger: logger)
-            logger.info("embedded redis-server started", metadata: ["pid": "\(server.pid ?? 0)", "socket": "\(server.unixSocketPath ?? "")"])
+            logger.info("embedded redis-server started", metadata: [LogKeys.redisPid: "\(server.pid ?? 0)", LogKeys.redisSocket: "\(server.unixSocketPath ?? "")"])
             return server
         } catch {
             let hint = switch error.code {

@@ -1,7 +1,7 @@
 public import Configuration
 import DurableTaskHTTP
 import Foundation
-public import Logging
+import Logging
 
 extension HostConfiguration {
     /// The name of every setting: its key in a `ConfigReader` (and in a JSON config file), its

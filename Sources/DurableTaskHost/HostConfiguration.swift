@@ -1,6 +1,6 @@
 public import DurableTaskHTTP
 import DurableTaskRedis
-public import Foundation
+import Foundation
 public import Logging
 
 /// Everything `durable serve` (or your own host) can be told. Every field has a default.

@@ -1,22 +1,8 @@
+public import DurableTask
 /// Why the host could not start or keep running: a code and a one-line message that says what to fix.
 public struct HostError: Error, Sendable, CustomStringConvertible {
     /// The error category.
-    public struct Code: Hashable, Sendable, CustomStringConvertible {
-        let raw: String
-        init(_ raw: String) { self.raw = raw }
-        public var description: String { raw }
-
-        /// The configuration is invalid (a flag or environment value).
-        public static let invalidConfiguration = Code("invalidConfiguration")
-        /// Redis could not be reached or did not accept the connection.
-        public static let redisUnreachable = Code("redisUnreachable")
-        /// The embedded redis-server could not be started.
-        public static let embeddedRedisFailed = Code("embeddedRedisFailed")
-        /// The HTTP API could not listen on its address.
-        public static let listenFailed = Code("listenFailed")
-        /// A running service (worker, API, store) failed and the host stopped.
-        public static let serviceFailed = Code("serviceFailed")
-    }
+    public typealias Code = ErrorCode<HostError>
 
     /// The category.
     public var code: Code
@@ -44,4 +30,17 @@ extension HostError {
     static func reason(_ error: any Error) -> String {
         "\(error)".split(separator: "\n").first.map(String.init) ?? "unknown error"
     }
+}
+
+extension ErrorCode where Domain == HostError {
+    /// The configuration is invalid (a flag or environment value).
+    public static var invalidConfiguration: Self { Self("invalidConfiguration") }
+    /// Redis could not be reached or did not accept the connection.
+    public static var redisUnreachable: Self { Self("redisUnreachable") }
+    /// The embedded redis-server could not be started.
+    public static var embeddedRedisFailed: Self { Self("embeddedRedisFailed") }
+    /// The HTTP API could not listen on its address.
+    public static var listenFailed: Self { Self("listenFailed") }
+    /// A running service (worker, API, store) failed and the host stopped.
+    public static var serviceFailed: Self { Self("serviceFailed") }
 }

@@ -10,4 +10,18 @@ enum LogKeys {
     static let connectionLimit = "limit"
     /// HTTP connections open now.
     static let openConnections = "open"
+    /// The open-file limit in force.
+    static let openFileLimit = "limit"
+    /// The management API's base URL (tests read the port from the "ready" line).
+    static let api = "api"
+    /// The task hub.
+    static let taskHub = "taskHub"
+    /// The Redis URL, password redacted.
+    static let redis = "redis"
+    /// The gRPC sidecar's address.
+    static let grpc = "grpc"
+    /// The embedded redis-server's PID.
+    static let redisPid = "pid"
+    /// The embedded redis-server's unix socket.
+    static let redisSocket = "socket"
 }

@@ -1,19 +1,8 @@
+public import DurableTask
 /// Why a redis-server could not be started: a code and a message that says what to fix.
 public struct RedisServerError: Error, Sendable, CustomStringConvertible {
     /// The error category.
-    public struct Code: Hashable, Sendable, CustomStringConvertible {
-        let raw: String
-        init(_ raw: String) { self.raw = raw }
-        public var description: String { raw }
-
-        /// No `redis-server` executable on `PATH` or in the usual places.
-        public static let executableNotFound = Code("executableNotFound")
-        /// The data directory cannot be created, is too long for a unix socket, or is locked by
-        /// another process.
-        public static let directoryUnusable = Code("directoryUnusable")
-        /// redis-server exited during startup, or did not answer in time.
-        public static let startFailed = Code("startFailed")
-    }
+    public typealias Code = ErrorCode<RedisServerError>
 
     /// The category.
     public var code: Code
@@ -29,4 +18,14 @@ public struct RedisServerError: Error, Sendable, CustomStringConvertible {
     }
 
     public var description: String { message }
+}
+
+extension ErrorCode where Domain == RedisServerError {
+    /// No `redis-server` executable on `PATH` or in the usual places.
+    public static var executableNotFound: Self { Self("executableNotFound") }
+    /// The data directory cannot be created, is too long for a unix socket, or is locked by
+    /// another process.
+    public static var directoryUnusable: Self { Self("directoryUnusable") }
+    /// redis-server exited during startup, or did not answer in time.
+    public static var startFailed: Self { Self("startFailed") }
 }

@@ -4,35 +4,7 @@
 /// ``FailureDetails`` and surface as ``TaskFailedError``.
 public struct DurableTaskError: Error, Sendable, CustomStringConvertible {
     /// The error category. Compare against the static members.
-    public struct Code: Hashable, Sendable, CustomStringConvertible {
-        let raw: String
-        init(_ raw: String) { self.raw = raw }
-        /// The code's name, e.g. `instanceNotFound`.
-        public var description: String { raw }
-
-        /// A live instance already has the requested ID and the reuse policy says fail.
-        public static let instanceAlreadyExists = Code("instanceAlreadyExists")
-        /// No instance has the requested ID.
-        public static let instanceNotFound = Code("instanceNotFound")
-        /// The instance has already finished, so it cannot take this request.
-        public static let instanceCompleted = Code("instanceCompleted")
-        /// The work item's lease expired or was taken by another worker; the result was not committed.
-        public static let leaseLost = Code("leaseLost")
-        /// A wait timed out.
-        public static let timeout = Code("timeout")
-        /// A name is not registered.
-        public static let notRegistered = Code("notRegistered")
-        /// An argument was invalid.
-        public static let invalidArgument = Code("invalidArgument")
-        /// A payload could not be encoded or decoded.
-        public static let serialization = Code("serialization")
-        /// The store failed (connection lost, script error, ...).
-        public static let storeFailure = Code("storeFailure")
-        /// The instance is in a state that does not allow the request (e.g. rewinding one that has not failed).
-        public static let invalidState = Code("invalidState")
-        /// The task hub does not exist or was deleted.
-        public static let taskHubNotFound = Code("taskHubNotFound")
-    }
+    public typealias Code = ErrorCode<DurableTaskError>
 
     /// The category.
     public var code: Code
@@ -53,4 +25,29 @@ public struct DurableTaskError: Error, Sendable, CustomStringConvertible {
         if let underlying { return "\(code): \(message) (\(underlying))" }
         return "\(code): \(message)"
     }
+}
+
+extension ErrorCode where Domain == DurableTaskError {
+    /// A live instance already has the requested ID and the reuse policy says fail.
+    public static var instanceAlreadyExists: Self { Self("instanceAlreadyExists") }
+    /// No instance has the requested ID.
+    public static var instanceNotFound: Self { Self("instanceNotFound") }
+    /// The instance has already finished, so it cannot take this request.
+    public static var instanceCompleted: Self { Self("instanceCompleted") }
+    /// The work item's lease expired or was taken by another worker; the result was not committed.
+    public static var leaseLost: Self { Self("leaseLost") }
+    /// A wait timed out.
+    public static var timeout: Self { Self("timeout") }
+    /// A name is not registered.
+    public static var notRegistered: Self { Self("notRegistered") }
+    /// An argument was invalid.
+    public static var invalidArgument: Self { Self("invalidArgument") }
+    /// A payload could not be encoded or decoded.
+    public static var serialization: Self { Self("serialization") }
+    /// The store failed (connection lost, script error, ...).
+    public static var storeFailure: Self { Self("storeFailure") }
+    /// The instance is in a state that does not allow the request (e.g. rewinding one that has not failed).
+    public static var invalidState: Self { Self("invalidState") }
+    /// The task hub does not exist or was deleted.
+    public static var taskHubNotFound: Self { Self("taskHubNotFound") }
 }

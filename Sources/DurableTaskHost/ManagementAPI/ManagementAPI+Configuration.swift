@@ -1,3 +1,4 @@
+public import DurableTask
 extension ManagementAPI {
     /// Settings of the management API. Every member has a default.
     public struct Configuration: Sendable {
@@ -113,17 +114,7 @@ extension ManagementAPI {
 /// A management API configuration that cannot be used.
 public struct ManagementAPIConfigurationError: Error, Sendable, CustomStringConvertible {
     /// The error category.
-    public struct Code: Hashable, Sendable, CustomStringConvertible {
-        let raw: String
-        init(_ raw: String) { self.raw = raw }
-        /// The code's name, e.g. `keyRequired`.
-        public var description: String { raw }
-
-        /// A non-loopback bind without a system key.
-        public static let keyRequired = Code("keyRequired")
-        /// A value out of range.
-        public static let invalidValue = Code("invalidValue")
-    }
+    public typealias Code = ErrorCode<ManagementAPIConfigurationError>
 
     /// The category.
     public var code: Code
@@ -138,4 +129,11 @@ public struct ManagementAPIConfigurationError: Error, Sendable, CustomStringConv
 
     /// `code: message`.
     public var description: String { "\(code): \(message)" }
+}
+
+extension ErrorCode where Domain == ManagementAPIConfigurationError {
+    /// A non-loopback bind without a system key.
+    public static var keyRequired: Self { Self("keyRequired") }
+    /// A value out of range.
+    public static var invalidValue: Self { Self("invalidValue") }
 }

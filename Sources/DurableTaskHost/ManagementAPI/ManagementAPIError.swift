@@ -1,3 +1,4 @@
+package import DurableTask
 package import Hummingbird
 
 /// An error the management API answers with: an HTTP status, a stable machine-readable code and a
@@ -5,49 +6,7 @@ package import Hummingbird
 /// `docs/MANAGEMENT-API.md`).
 package struct ManagementAPIError: Error, Sendable, CustomStringConvertible {
     /// The stable, machine-readable error code sent as `error`.
-    package struct Code: Hashable, Sendable, CustomStringConvertible {
-        /// The code's text.
-        package let rawValue: String
-        init(_ rawValue: String) { self.rawValue = rawValue }
-        package var description: String { rawValue }
-
-        /// No key, or a wrong key (401).
-        package static let unauthorized = Code("unauthorized")
-        /// Unknown route, wrong method, unknown instance (404).
-        package static let notFound = Code("not_found")
-        /// The instance has finished (410).
-        package static let gone = Code("gone")
-        /// An argument is missing or invalid (400).
-        package static let badRequest = Code("bad_request")
-        /// The body is not one JSON value (400).
-        package static let invalidJSON = Code("invalid_json")
-        /// The body's media type is not `application/json` (400).
-        package static let unsupportedMediaType = Code("unsupported_media_type")
-        /// The instance ID breaks the rules of §6.3 (400).
-        package static let invalidInstanceID = Code("invalid_instance_id")
-        /// No orchestrator has the name (400).
-        package static let unknownFunction = Code("unknown_function")
-        /// The `taskHub` parameter names a hub this host does not serve (404).
-        package static let unknownTaskHub = Code("unknown_task_hub")
-        /// A live instance already has the ID (409).
-        package static let conflict = Code("conflict")
-        /// The instance is in the wrong state for the operation (409).
-        package static let invalidState = Code("invalid_state")
-        /// The body is larger than the configured limit (413).
-        package static let payloadTooLarge = Code("payload_too_large")
-        /// The route exists but the engine does not support it yet (501).
-        package static let notImplemented = Code("not_implemented")
-        /// The request is not well-formed HTTP/1.1, e.g. a malformed chunked body (400); the
-        /// server closes the connection after answering.
-        package static let malformedRequest = Code("malformed_request")
-        /// The server already holds its maximum of connections (503, with `Retry-After`); the
-        /// connection is closed.
-        package static let tooManyConnections = Code("too_many_connections")
-        /// The task hub's store cannot be reached (503, with `Retry-After`).
-        package static let storeUnavailable = Code("store_unavailable")
-        /// Anything unexpected (500); details go to the log, not to the caller.
-        package static let `internal` = Code("internal")
-    }
+    package typealias Code = ErrorCode<ManagementAPIError>
 
     /// The HTTP status.
     package var status: HTTPResponse.Status
@@ -94,4 +53,43 @@ extension ManagementAPIError {
             ? "" : " The request may or may not have taken effect: retry it with the same instance ID (a start of a live ID is refused with 409, so a retry never starts a second instance)."
         return Self(.serviceUnavailable, .storeUnavailable, "the task hub's store is unreachable; retry after a few seconds." + effect)
     }
+}
+
+extension ErrorCode where Domain == ManagementAPIError {
+    /// No key, or a wrong key (401).
+    package static var unauthorized: Self { Self("unauthorized") }
+    /// Unknown route, wrong method, unknown instance (404).
+    package static var notFound: Self { Self("not_found") }
+    /// The instance has finished (410).
+    package static var gone: Self { Self("gone") }
+    /// An argument is missing or invalid (400).
+    package static var badRequest: Self { Self("bad_request") }
+    /// The body is not one JSON value (400).
+    package static var invalidJSON: Self { Self("invalid_json") }
+    /// The body's media type is not `application/json` (400).
+    package static var unsupportedMediaType: Self { Self("unsupported_media_type") }
+    /// The instance ID breaks the rules of §6.3 (400).
+    package static var invalidInstanceID: Self { Self("invalid_instance_id") }
+    /// No orchestrator has the name (400).
+    package static var unknownFunction: Self { Self("unknown_function") }
+    /// The `taskHub` parameter names a hub this host does not serve (404).
+    package static var unknownTaskHub: Self { Self("unknown_task_hub") }
+    /// A live instance already has the ID (409).
+    package static var conflict: Self { Self("conflict") }
+    /// The instance is in the wrong state for the operation (409).
+    package static var invalidState: Self { Self("invalid_state") }
+    /// The body is larger than the configured limit (413).
+    package static var payloadTooLarge: Self { Self("payload_too_large") }
+    /// The route exists but the engine does not support it yet (501).
+    package static var notImplemented: Self { Self("not_implemented") }
+    /// The request is not well-formed HTTP/1.1, e.g. a malformed chunked body (400); the
+    /// server closes the connection after answering.
+    package static var malformedRequest: Self { Self("malformed_request") }
+    /// The server already holds its maximum of connections (503, with `Retry-After`); the
+    /// connection is closed.
+    package static var tooManyConnections: Self { Self("too_many_connections") }
+    /// The task hub's store cannot be reached (503, with `Retry-After`).
+    package static var storeUnavailable: Self { Self("store_unavailable") }
+    /// Anything unexpected (500); details go to the log, not to the caller.
+    package static var `internal`: Self { Self("internal") }
 }

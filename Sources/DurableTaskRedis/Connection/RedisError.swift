@@ -1,3 +1,4 @@
+public import DurableTask
 /// An error raised by the Redis connection layer.
 ///
 /// Server error replies (`-ERR ...`, `-NOSCRIPT ...`, `-WRONGTYPE ...`) are thrown by
@@ -6,31 +7,7 @@
 /// ``serverErrorPrefix``.
 public struct RedisError: Error, Sendable, CustomStringConvertible {
     /// The category of a ``RedisError``.
-    public struct Code: Hashable, Sendable, CustomStringConvertible {
-        private let raw: String
-        private init(_ raw: String) { self.raw = raw }
-
-        /// Connecting (TCP or unix socket) failed, or reconnecting gave up.
-        public static let connectionFailed = Code("connectionFailed")
-        /// The connection was closed by ``RedisConnection/close()`` (or the pool was closed).
-        public static let connectionClosed = Code("connectionClosed")
-        /// The connection broke (I/O error or EOF) while the request was in flight.
-        /// The command may or may not have been executed by the server; it is not retried.
-        public static let connectionLost = Code("connectionLost")
-        /// The server sent something the client could not parse.
-        public static let protocolError = Code("protocolError")
-        /// The server answered with an error reply; see ``RedisError/message``.
-        public static let serverError = Code("serverError")
-        /// `AUTH` was rejected during the connection handshake.
-        public static let authenticationFailed = Code("authenticationFailed")
-        /// The configured read timeout elapsed before the reply arrived.
-        public static let timeout = Code("timeout")
-        /// A URL or configuration value is invalid.
-        public static let invalidConfiguration = Code("invalidConfiguration")
-
-        /// The name of the code, e.g. `"serverError"`.
-        public var description: String { raw }
-    }
+    public typealias Code = ErrorCode<RedisError>
 
     /// What kind of failure this is.
     public var code: Code
@@ -69,4 +46,24 @@ public struct RedisError: Error, Sendable, CustomStringConvertible {
     static func server(_ message: String) -> RedisError {
         RedisError(code: .serverError, message: message)
     }
+}
+
+extension ErrorCode where Domain == RedisError {
+    /// Connecting (TCP or unix socket) failed, or reconnecting gave up.
+    public static var connectionFailed: Self { Self("connectionFailed") }
+    /// The connection was closed by ``RedisConnection/close()`` (or the pool was closed).
+    public static var connectionClosed: Self { Self("connectionClosed") }
+    /// The connection broke (I/O error or EOF) while the request was in flight.
+    /// The command may or may not have been executed by the server; it is not retried.
+    public static var connectionLost: Self { Self("connectionLost") }
+    /// The server sent something the client could not parse.
+    public static var protocolError: Self { Self("protocolError") }
+    /// The server answered with an error reply; see ``RedisError/message``.
+    public static var serverError: Self { Self("serverError") }
+    /// `AUTH` was rejected during the connection handshake.
+    public static var authenticationFailed: Self { Self("authenticationFailed") }
+    /// The configured read timeout elapsed before the reply arrived.
+    public static var timeout: Self { Self("timeout") }
+    /// A URL or configuration value is invalid.
+    public static var invalidConfiguration: Self { Self("invalidConfiguration") }
 }
