@@ -69,6 +69,7 @@ let package = Package(
             dependencies: [
                 "CHiredis", "DurableTask", .product(name: "Logging", package: "swift-log"),
                 .product(name: "DequeModule", package: "swift-collections"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
         // posix_spawn with every other descriptor closed and a clean signal state (C, for the _np calls).
