@@ -79,8 +79,21 @@ public struct DurableTaskClient: Sendable {
     ) async throws -> CreateInstanceResult {
         let payload = try PayloadCoding.encodeOrThrow(input, what: "the orchestration input")
         let data = try PayloadCoding.encodeOrThrow(eventPayload, what: "the event payload")
-        return try await store.createInstance(makeRequest(
-            name: name, rawInput: payload, options: StartOptions(instanceId: instanceId), event: (eventName, data)))
+        return try await signalWithStart(
+            orchestratorNamed: name, instanceId: instanceId, rawInput: payload, eventName: eventName, rawEventPayload: data)
+    }
+
+    /// Signal-with-start with an input and an event payload that are already serialized JSON
+    /// text (`nil` for none); the management API passes callers' text through.
+    ///
+    /// - Throws: `invalidArgument` if the instance ID breaks ``InstanceID/validateForStart(_:)``,
+    ///   the only argument this checks; otherwise the store's errors.
+    @discardableResult
+    public func signalWithStart(
+        orchestratorNamed name: String, instanceId: String, rawInput: String?, eventName: String, rawEventPayload: String?
+    ) async throws -> CreateInstanceResult {
+        try await store.createInstance(makeRequest(
+            name: name, rawInput: rawInput, options: StartOptions(instanceId: instanceId), event: (eventName, rawEventPayload)))
     }
 
     private func makeRequest(
