@@ -198,10 +198,14 @@ public struct DurableTaskClient: Sendable {
             instanceId: instanceId, event: HistoryEvent(timestamp: Date(), kind: .executionRewound(reason: reason))))
     }
 
-    /// Starts the instance again with its original name and input: under the same ID (it must have
-    /// finished) or, with `newInstanceId`, under a new one. Returns the instance ID started.
+    /// Starts the instance again with its original name and input. Returns the instance ID started.
+    ///
+    /// - Parameter newInstanceId: `true` (the default, as Durable Functions' `RestartAsync` and the
+    ///   management API's `restartWithNewInstanceId`) starts a new instance under a new random ID
+    ///   and leaves the old one as it is; `false` starts it again under the same ID, which must
+    ///   have finished (else `instanceAlreadyExists`).
     @discardableResult
-    public func restart(_ instanceId: String, newInstanceId: Bool = false) async throws -> String {
+    public func restart(_ instanceId: String, newInstanceId: Bool = true) async throws -> String {
         guard let metadata = try await store.getInstance(instanceId) else {
             throw DurableTaskError(.instanceNotFound, "no instance has ID '\(instanceId)'")
         }
