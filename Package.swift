@@ -56,6 +56,7 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "DequeModule", package: "swift-collections"),
                 .product(name: "HeapModule", package: "swift-collections"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
         // Conformance suite every store must pass, plus test helpers.
@@ -71,6 +72,7 @@ let package = Package(
             dependencies: [
                 "CHiredis", "DurableTask", .product(name: "Logging", package: "swift-log"),
                 .product(name: "DequeModule", package: "swift-collections"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
         // The one redis-server launcher (a ServiceLifecycle Service): the host's embedded server and

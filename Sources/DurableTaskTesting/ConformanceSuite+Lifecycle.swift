@@ -116,7 +116,7 @@ extension ConformanceSuite {
             ConformanceScenario("restart runs a finished instance again, under its ID or a new one") { make in
                 try await withHost(make) { host in
                     let first = try await host.runToCompletion("Hello", input: "again")
-                    let same = try await host.client.restart(first.instanceId)
+                    let same = try await host.client.restart(first.instanceId, newInstanceId: false)
                     try requireEqual(same, first.instanceId)
                     let second = try await host.client.waitForInstanceCompletion(same)
                     try require(second.executionId != first.executionId, "restart must create a new execution")

@@ -141,6 +141,22 @@ struct ManagementAPIStartTests {
         }
     }
 
+    /// Signal-with-start refuses the same IDs, with the same answer, and creates nothing.
+    @Test(arguments: [
+        "%40entity", "a%2Fb", "a%5Cb", "a%3Fb", "a%23b", "a%01b", "a%7Fb", "a%C2%85b", "%2E", "%2E%2E",
+        String(repeating: "x", count: 257),
+        String(repeating: "%F0%9F%98%80", count: 129),  // 129 emoji = 258 UTF-16 units
+    ])
+    func invalidInstanceIdsAre400OnSignalWithStart(_ encodedId: String) async throws {
+        try await withAPIServer { server in
+            let response = try await server.post(
+                "/orchestrators/APIWaitEvent/\(encodedId)/signalWithStart/go", body: #"{"input": 1, "eventData": {"n": 1, "tag": "a"}}"#,
+                contentType: "application/json")
+            try expectError(response, 400, "invalid_instance_id")
+            #expect(try await server.client.queryInstances(.init()).instances.isEmpty)
+        }
+    }
+
     @Test func allowedInstanceIdsRoundTrip() async throws {
         let ids = [
             "with space", "a:b", "a+b", "a@b", "grüße-日本", String(repeating: "x", count: 256),

@@ -79,8 +79,21 @@ public struct DurableTaskClient: Sendable {
     ) async throws -> CreateInstanceResult {
         let payload = try PayloadCoding.encodeOrThrow(input, what: "the orchestration input")
         let data = try PayloadCoding.encodeOrThrow(eventPayload, what: "the event payload")
-        return try await store.createInstance(makeRequest(
-            name: name, rawInput: payload, options: StartOptions(instanceId: instanceId), event: (eventName, data)))
+        return try await signalWithStart(
+            orchestratorNamed: name, instanceId: instanceId, rawInput: payload, eventName: eventName, rawEventPayload: data)
+    }
+
+    /// Signal-with-start with an input and an event payload that are already serialized JSON
+    /// text (`nil` for none); the management API passes callers' text through.
+    ///
+    /// - Throws: `invalidArgument` if the instance ID breaks ``InstanceID/validateForStart(_:)``,
+    ///   the only argument this checks; otherwise the store's errors.
+    @discardableResult
+    public func signalWithStart(
+        orchestratorNamed name: String, instanceId: String, rawInput: String?, eventName: String, rawEventPayload: String?
+    ) async throws -> CreateInstanceResult {
+        try await store.createInstance(makeRequest(
+            name: name, rawInput: rawInput, options: StartOptions(instanceId: instanceId), event: (eventName, rawEventPayload)))
     }
 
     private func makeRequest(
@@ -185,10 +198,14 @@ public struct DurableTaskClient: Sendable {
             instanceId: instanceId, event: HistoryEvent(timestamp: Date(), kind: .executionRewound(reason: reason))))
     }
 
-    /// Starts the instance again with its original name and input: under the same ID (it must have
-    /// finished) or, with `newInstanceId`, under a new one. Returns the instance ID started.
+    /// Starts the instance again with its original name and input. Returns the instance ID started.
+    ///
+    /// - Parameter newInstanceId: `true` (the default, as Durable Functions' `RestartAsync` and the
+    ///   management API's `restartWithNewInstanceId`) starts a new instance under a new random ID
+    ///   and leaves the old one as it is; `false` starts it again under the same ID, which must
+    ///   have finished (else `instanceAlreadyExists`).
     @discardableResult
-    public func restart(_ instanceId: String, newInstanceId: Bool = false) async throws -> String {
+    public func restart(_ instanceId: String, newInstanceId: Bool = true) async throws -> String {
         guard let metadata = try await store.getInstance(instanceId) else {
             throw DurableTaskError(.instanceNotFound, "no instance has ID '\(instanceId)'")
         }

@@ -54,6 +54,7 @@ public final class OrchestrationContext: @unchecked Sendable {
     var continueAsNewRequest: (input: String?, preserveEvents: Bool, version: String?)?
     var fatal: FailureDetails?
     var abandoned = false
+    /// The number of GUIDs ``newGUID()`` has made in this episode: the next one's counter.
     private var guidCounter = 0
     private var nextInternalId = -2
 
@@ -70,10 +71,17 @@ public final class OrchestrationContext: @unchecked Sendable {
     // MARK: Public API
 
     /// Returns a deterministic UUID: the same on every replay of this point in the code.
+    ///
+    /// It is a name-based UUID (RFC 4122 §4.3, version 5, SHA-1) of the name
+    /// `{instanceId}_{time}_{counter}`: the ``currentUtcDateTime`` printed as Python's
+    /// `%Y-%m-%dT%H:%M:%S.%fZ` (six fractional digits, `2023-11-14T22:13:20.123456Z`) and a count of
+    /// this execution's calls starting at 0, in the namespace of the Python Durable Task SDK's
+    /// `new_uuid`. That is the SDK our Python test suite runs against the sidecar, so an
+    /// orchestrator gives the same GUID as one written with it at the same point. The .NET SDKs
+    /// use another namespace and seven fractional digits (the `"o"` format), so their GUIDs differ.
     public func newGUID() -> UUID {
-        guidCounter += 1
-        let stamp = currentUtcDateTime.timeIntervalSince1970
-        return DeterministicGUID.make(name: "\(instanceId)|\(executionId)|\(stamp)|\(guidCounter)")
+        defer { guidCounter += 1 }
+        return DeterministicGUID.orchestrationGUID(instanceId: instanceId, time: currentUtcDateTime, counter: guidCounter)
     }
 
     /// Sets the custom status clients see. Pass `nil` to clear it.

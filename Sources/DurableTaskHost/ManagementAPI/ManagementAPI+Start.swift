@@ -18,10 +18,10 @@ extension ManagementAPI {
     /// Our addition: `POST orchestrators/{functionName}/{instanceId}/signalWithStart/{eventName}`
     /// with an optional body `{"input": any, "eventData": any}`. One atomic store operation raises
     /// the event on the live instance, or starts the instance and then gives it the event. The
-    /// header `x-durable-created` says which happened.
+    /// header `x-durable-created` says which happened. The client validates the instance ID (after
+    /// the body is read); its `invalidArgument` is answered `400 invalid_instance_id`.
     func signalWithStart(name: String, instanceId: String, eventName: String, _ call: inout APICall) async throws -> Response {
         let name = try resolveOrchestrator(name)
-        try Self.validateInstanceID(instanceId)
         var input: String?
         var eventData: String?
         if let body = try await call.jsonBody() {
@@ -36,9 +36,13 @@ extension ManagementAPI {
                 }
             }
         }
-        let started = ExecutionStartedEvent(name: name, instanceId: instanceId, executionId: RandomIdentifier.uuidString(), input: input)
-        let result = try await client.store.createInstance(
-            CreateInstanceRequest(executionStarted: started, reusePolicy: .fail, event: (eventName, eventData)))
+        let result: CreateInstanceResult
+        do {
+            result = try await client.signalWithStart(
+                orchestratorNamed: name, instanceId: instanceId, rawInput: input, eventName: eventName, rawEventPayload: eventData)
+        } catch let error as DurableTaskError where error.code == .invalidArgument {
+            throw ManagementAPIError(.badRequest, .invalidInstanceID, error.message)
+        }
         var response = checkStatus(result.instanceId, call)
         response.headers[APIResponses.durableCreated] = result.created ? "true" : "false"
         return response

@@ -1,3 +1,5 @@
+import Crypto
+
 /// A Lua script identified by its SHA-1, run with `EVALSHA`.
 ///
 /// The digest is computed locally, so no round trip is needed before the first call.
@@ -10,7 +12,10 @@ public struct RedisScript: Sendable, Hashable {
     /// Creates a script and computes its SHA-1.
     public init(_ source: String) {
         self.source = source
-        self.sha1 = SHA1.hexDigest(of: Array(source.utf8))
+        self.sha1 = Insecure.SHA1.hash(data: Array(source.utf8)).map { byte in
+            let hex = String(byte, radix: 16)
+            return byte < 0x10 ? "0" + hex : hex
+        }.joined()
     }
 }
 
