@@ -51,6 +51,9 @@ public final class WorkerProcess: Sendable {
         throw WorkerProcessError(message: "worker did not print '\(text)' within \(timeout)")
     }
 
+    /// The child's process ID.
+    public var pid: Int32 { process.pid }
+
     /// Whether the child has exited.
     public var hasExited: Bool { process.currentStatus != nil }
 

@@ -6,7 +6,7 @@
 // "CrashTurn", entity "crashcounter" operation "crash"); prints "ready" once it serves, and runs
 // until killed.
 // For the chaos tests, environment DURABLE_CHAOS_RUN_LOG=<path> makes activity "Double" append
-// "<instance> <task id>" to that file each time it runs (so runs can be counted against results
+// "<instance> <task id> <worker pid>" to that file each time it runs (so runs can be counted against results
 // applied), and DURABLE_CHAOS_ACTIVITY_MS=<ms> makes it take that long.
 import DurableTask
 import DurableTaskRedis
@@ -91,7 +91,7 @@ if let runLog = environment["DURABLE_CHAOS_RUN_LOG"], let double = registry.acti
     }
     registry.addActivity(named: "Double") { context, input in
         // One write of one short line to an O_APPEND file: whole lines, even across processes.
-        let line = Array("\(context.instanceId) \(context.taskId)\n".utf8)
+        let line = Array("\(context.instanceId) \(context.taskId) \(getpid())\n".utf8)
         _ = line.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
         if delay > 0 { try await Task.sleep(for: .milliseconds(delay)) }
         return try await double(context, input)

@@ -60,6 +60,24 @@ struct ChaosHub {
         }
     }
 
+    /// A worker that has just begun an activity (the next line the run log gains names its PID),
+    /// so that stopping it now stops it while it holds work. `nil` if no activity began in time.
+    func workerStartingAnActivity(within timeout: Duration = .seconds(5)) async throws -> WorkerProcess? {
+        func lines() -> [Substring] {
+            ((try? String(contentsOfFile: runLog, encoding: .utf8)) ?? "").split(separator: "\n")
+        }
+        let seen = lines().count
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            let now = lines()
+            if now.count > seen, let pid = now.last?.split(separator: " ").last.flatMap({ Int32($0) }) {
+                return fleet.workers.first { $0.pid == pid }
+            }
+            try await Task.sleep(for: .milliseconds(2))
+        }
+        return nil
+    }
+
     /// Verifies the hub after the chaos, prints the scenario's one-line summary and returns the figures.
     func verify(_ scenario: String, accepted: [ChaosInstance], disruptions: Int) async throws -> ChaosFigures {
         var figures = ChaosFigures(scenario: scenario)

@@ -117,11 +117,12 @@ struct ChaosVerifier {
         }
     }
 
-    /// How often each "<instance> <task id>" ran, from the run log.
+    /// How often each "<instance> <task id>" ran, from the run log (whose lines end with the
+    /// PID of the worker that ran it).
     private func readRuns() throws -> [String: Int] {
         let text = (try? String(contentsOfFile: runLog, encoding: .utf8)) ?? ""
         var runs: [String: Int] = [:]
-        for line in text.split(separator: "\n") { runs[String(line), default: 0] += 1 }
+        for line in text.split(separator: "\n") { runs[line.split(separator: " ").prefix(2).joined(separator: " "), default: 0] += 1 }
         return runs
     }
 

@@ -6,7 +6,8 @@ import Testing
 extension ChaosTests {
     /// SIGSTOP of a worker for 2.5 s (its 1 s lease expires; others take its work over), then
     /// SIGCONT: what it finishes late must be refused. The activities take 300 ms, so the stopped
-    /// worker holds some: they run twice (reruns > 0) and their results are applied once.
+    /// worker holds some: they run twice (reruns > 0) and their results are applied once. The
+    /// worker stopped is one that has just begun an activity, so it always holds one.
     @Test func stoppedWorkerCannotCommitLate() async throws {
         try await ChaosHub.run(leaseMs: 1000, activityMs: 300) { hub in
             let plan = ChaosPlan(prefix: "stop", count: ChaosScale.pick(short: 40, long: 300))
@@ -15,7 +16,7 @@ extension ChaosTests {
             async let started = plan.startPaced(hub.client, over: window)
             for _ in 0..<rounds {
                 try await Task.sleep(for: ChaosScale.randomPause(800, 1200))
-                let worker = try #require(hub.fleet.workers.randomElement())
+                let worker = try #require(try await hub.workerStartingAnActivity(), "an activity began within 5 s")
                 #expect(worker.send(SIGSTOP))
                 try await Task.sleep(for: .milliseconds(2500))
                 #expect(worker.send(SIGCONT))
