@@ -47,7 +47,7 @@ enum APITimestamps {
         guard let year = number(4), take("-"), let month = number(2), take("-"), let day = number(2),
             (1...12).contains(month), (1...daysIn(month: month, year: year)).contains(day)
         else { return nil }
-        var seconds = Double(daysFromCivil(year: year, month: month, day: day)) * 86_400
+        var seconds = Double(CivilTime.daysSince1970(year: year, month: month, day: day)) * 86_400
         if i == s.count { return Date(timeIntervalSince1970: seconds) }
         guard take("T") || take("t") || take(" "), let hour = number(2), take(":"), let minute = number(2),
             hour < 24, minute < 60
@@ -87,44 +87,10 @@ enum APITimestamps {
         return Int64(whole) * 10_000_000 + Int64(((seconds - whole) * 10_000_000).rounded(rule))
     }
 
-    private static func floorDiv(_ a: Int64, _ b: Int64) -> Int64 {
-        let q = a / b
-        return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q
-    }
+    private static func floorDiv(_ a: Int64, _ b: Int64) -> Int64 { CivilTime.floorDivide(a, b).quotient }
 
     /// `yyyy-MM-ddTHH:mm:ss` for seconds since 1970 (UTC).
-    private static func civil(seconds: Int64) -> String {
-        let days = floorDiv(seconds, 86_400)
-        let rest = Int(seconds - days * 86_400)
-        let (y, m, d) = civilFromDays(days)
-        func two(_ v: Int) -> String { v < 10 ? "0\(v)" : "\(v)" }
-        var year = String(y)
-        if year.count < 4 { year = String(repeating: "0", count: 4 - year.count) + year }
-        return "\(year)-\(two(m))-\(two(d))T\(two(rest / 3600)):\(two(rest / 60 % 60)):\(two(rest % 60))"
-    }
-
-    // Howard Hinnant's civil-calendar algorithms (proleptic Gregorian).
-    private static func civilFromDays(_ z0: Int64) -> (Int, Int, Int) {
-        let z = z0 + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let d = doy - (153 * mp + 2) / 5 + 1
-        let m = mp < 10 ? mp + 3 : mp - 9
-        return (Int(yoe + era * 400 + (m <= 2 ? 1 : 0)), Int(m), Int(d))
-    }
-
-    private static func daysFromCivil(year: Int, month: Int, day: Int) -> Int {
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yoe = y - era * 400
-        let mp = month > 2 ? month - 3 : month + 9
-        let doy = (153 * mp + 2) / 5 + day - 1
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-        return era * 146_097 + doe - 719_468
-    }
+    private static func civil(seconds: Int64) -> String { CivilTime.dateTime(seconds: seconds) }
 
     private static func daysIn(month: Int, year: Int) -> Int {
         switch month {
