@@ -157,6 +157,18 @@ struct ManagementAPIStartTests {
         }
     }
 
+    /// The event name's rule is raise-event's: a `$` name is refused with `400 bad_request`.
+    @Test func reservedEventNamesAre400OnSignalWithStart() async throws {
+        try await withAPIServer { server in
+            let response = try await server.post(
+                "/orchestrators/APIWaitEvent/sws-reserved/signalWithStart/%24go", body: #"{"input": 1}"#,
+                contentType: "application/json")
+            try expectError(response, 400, "bad_request")
+            #expect(response.text.contains("is reserved"), "\(response.text)")
+            #expect(try await server.client.getInstance("sws-reserved") == nil)
+        }
+    }
+
     @Test func allowedInstanceIdsRoundTrip() async throws {
         let ids = [
             "with space", "a:b", "a+b", "a@b", "grüße-日本", String(repeating: "x", count: 256),

@@ -37,6 +37,18 @@ struct ClientTests {
         #expect(try await client.queryInstances(.init()).instances.isEmpty)
     }
 
+    /// An event name starting with `$` is the engine's own, for signal-with-start as for raise-event.
+    @Test func signalWithStartRefusesReservedEventNames() async throws {
+        let client = DurableTaskClient(store: InMemoryOrchestrationStore())
+        let error = await #expect(throws: DurableTaskError.self) {
+            try await client.signalWithStart(
+                orchestratorNamed: "WaitEvent", instanceId: "reserved", rawInput: nil, eventName: "$lock", rawEventPayload: nil)
+        }
+        #expect(error?.code == .invalidArgument)
+        #expect(error?.message.contains("reserved") == true)
+        #expect(try await client.queryInstances(.init()).instances.isEmpty)
+    }
+
     /// `restart(_:)` without `newInstanceId` starts a new instance under a new ID, as Durable
     /// Functions' `RestartAsync` and the management API do, and leaves the old one as it was.
     @Test func restartDefaultsToANewInstanceId() async throws {

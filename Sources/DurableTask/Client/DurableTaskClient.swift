@@ -101,6 +101,7 @@ public struct DurableTaskClient: Sendable {
     ) throws -> CreateInstanceRequest {
         let id = options.instanceId ?? RandomIdentifier.compact()
         try InstanceID.validateForStart(id)
+        if let event { try ExternalEvent.validate(name: event.name) }
         let started = ExecutionStartedEvent(
             name: name, instanceId: id, executionId: RandomIdentifier.uuidString(), input: rawInput, version: options.version,
             scheduledStartTime: options.startAt, tags: options.tags)
@@ -243,6 +244,12 @@ public enum ExternalEvent {
             throw DurableTaskError(
                 .invalidArgument, "'\(instanceId)' is an entity: entities take operations (signal the entity), not events")
         }
+        try validate(name: name)
+    }
+
+    /// Checks an event name alone: names starting with `$` are the engine's own.
+    /// - Throws: `invalidArgument`.
+    public static func validate(name: String) throws {
         // By the first byte: `hasPrefix` compares characters, and "$\u{301}…" begins with `$́`.
         guard name.utf8.first != UInt8(ascii: "$") else {
             throw DurableTaskError(.invalidArgument, "event name '\(name)' is reserved: names starting with '$' are the engine's own")

@@ -22,6 +22,12 @@ extension ManagementAPI {
     /// the body is read); its `invalidArgument` is answered `400 invalid_instance_id`.
     func signalWithStart(name: String, instanceId: String, eventName: String, _ call: inout APICall) async throws -> Response {
         let name = try resolveOrchestrator(name)
+        // The event name's rule is raise-event's (§4.6), refused before the body is read.
+        do {
+            try ExternalEvent.validate(name: eventName)
+        } catch let error as DurableTaskError {
+            throw ManagementAPIError.badRequest(error.message)
+        }
         var input: String?
         var eventData: String?
         if let body = try await call.jsonBody() {
