@@ -17,6 +17,7 @@ public struct RedisServerError: Error, Sendable, CustomStringConvertible {
         self.portTaken = portTaken
     }
 
+    /// The message.
     public var description: String { message }
 }
 

@@ -78,5 +78,6 @@ public final class WorkerProcess: Sendable {
 public struct WorkerProcessError: Error, CustomStringConvertible {
     /// What went wrong.
     public var message: String
+    /// The message.
     public var description: String { message }
 }
