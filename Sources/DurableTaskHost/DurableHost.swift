@@ -59,6 +59,7 @@ public struct DurableHost: Sendable {
         let url = configuration.redisURL ?? embedded!.url
         let store: RedisOrchestrationStore
         do {
+            try await checkDurability(url: url)
             store = try await connectStore(url: url)
         } catch {
             await embedded?.shutDown()
@@ -141,7 +142,9 @@ public struct DurableHost: Sendable {
     private func startEmbeddedRedis() async throws -> RedisServer? {
         guard configuration.redisURL == nil else { return nil }
         do {
-            let server = try await RedisServer.start(.embedded(directory: configuration.dataDirectory), logger: logger)
+            var options = RedisServer.Options.embedded(directory: configuration.dataDirectory)
+            options.fsyncAlways = configuration.durability == .always
+            let server = try await RedisServer.start(options, logger: logger)
             logger.info("embedded redis-server started", metadata: [LogKeys.redisPid: "\(server.pid ?? 0)", LogKeys.redisSocket: "\(server.unixSocketPath ?? "")"])
             return server
         } catch {

@@ -10,7 +10,7 @@ extension HostConfiguration {
     public enum Key: String, CaseIterable, Sendable {
         case redisUrl, redisPasswordFile, redisPassword, dataDir, taskHub, partitions, leaseTimeout
         case orchestrationConcurrency, activityConcurrency, maxDeliveryCount, host, port, systemKey
-        case maxBodySize, idleTimeout, maxConnections, httpAllow, grpcPort, grpcHost, logLevel
+        case maxBodySize, idleTimeout, maxConnections, httpAllow, grpcPort, grpcHost, logLevel, durability
 
         /// The config key.
         public var configKey: ConfigKey { ConfigKey([rawValue]) }
@@ -73,6 +73,12 @@ extension HostConfiguration {
             } catch let error as DurableHTTPError {
                 throw HostError(.invalidConfiguration, error.message + " (--http-allow)")
             }
+        }
+        if let mode = read.string(.durability) {
+            guard let parsed = Durability(rawValue: mode.lowercased()) else {
+                throw HostError(.invalidConfiguration, "unknown durability '\(mode)' (--durability): use everysec or always")
+            }
+            durability = parsed
         }
         if let level = read.string(.logLevel) {
             guard let parsed = Logger.Level(rawValue: level.lowercased()) else {

@@ -53,6 +53,8 @@ public struct HostConfiguration: Sendable {
     /// 127.0.0.1 and ::1. Any other address needs ``systemKey``, which callers then send as
     /// `x-functions-key` metadata.
     public var grpcHost: String
+    /// How much acknowledged work survives a redis-server crash. Default ``Durability/everysec``.
+    public var durability: Durability = .everysec
     /// The least severe level the host logs (`durable serve` makes its logger with it). Default `info`.
     public var logLevel: Logger.Level = .info
 
@@ -145,4 +147,16 @@ extension HostConfiguration {
         if let redisPassword { parsed.password = redisPassword }
         return parsed
     }
+}
+
+/// How durable acknowledged work is: what a redis-server crash (power loss, `kill -9`) may lose of
+/// the starts, events and completions that were already acknowledged. Redis's append-only file
+/// decides it; the embedded redis-server is started to match, and a Redis given by URL is checked.
+public enum Durability: String, Sendable, CaseIterable {
+    /// The AOF is fsynced once a second (`appendfsync everysec`): a crash may lose about the last
+    /// second of acknowledged work. The default: Redis's own recommendation, at full speed.
+    case everysec
+    /// The AOF is fsynced before Redis answers (`appendfsync always`; Redis group-commits one
+    /// fsync per event loop): no acknowledged start, event or completion is lost.
+    case always
 }

@@ -20,6 +20,8 @@ enum LogKeys {
     static let redis = "redis"
     /// The gRPC sidecar's address.
     static let grpc = "grpc"
+    /// The durability mode.
+    static let durability = "durability"
     /// The embedded redis-server's PID.
     static let redisPid = "pid"
     /// The embedded redis-server's unix socket.

@@ -76,7 +76,10 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "gRPC bind address; 'localhost' means 127.0.0.1 and ::1, any other address needs --system-key. Env DURABLE_GRPC_HOST. Default: localhost")
     var grpcHost: String?
 
-    @Option(help: "JSON config file holding any of the settings above by key (redisUrl, redisPasswordFile, redisPassword, dataDir, taskHub, partitions, leaseTimeout, orchestrationConcurrency, activityConcurrency, maxDeliveryCount, host, port, systemKey, maxBodySize, idleTimeout, maxConnections, httpAllow, grpcPort, grpcHost, logLevel); flags and DURABLE_* variables win over it. Env DURABLE_CONFIG.")
+    @Option(help: "Durability of acknowledged work: everysec (a redis-server crash may lose about the last second) or always (nothing acknowledged is lost; the AOF is fsynced before each answer). The embedded redis-server is started to match; a --redis server must be configured to match (appendonly yes, appendfsync always for 'always') or the host refuses to start. Env DURABLE_DURABILITY. Default: everysec")
+    var durability: String?
+
+    @Option(help: "JSON config file holding any of the settings above by key (redisUrl, redisPasswordFile, redisPassword, dataDir, taskHub, partitions, leaseTimeout, orchestrationConcurrency, activityConcurrency, maxDeliveryCount, host, port, systemKey, maxBodySize, idleTimeout, maxConnections, httpAllow, grpcPort, grpcHost, logLevel, durability); flags and DURABLE_* variables win over it. Env DURABLE_CONFIG.")
     var config: String?
 
     func run() async throws {
@@ -140,6 +143,7 @@ struct Serve: AsyncParsableCommand {
         set(.logLevel, logLevel.map { .string($0) })
         set(.grpcPort, grpcPort.map { .int($0) })
         set(.grpcHost, grpcHost.map { .string($0) })
+        set(.durability, durability.map { .string($0) })
         return values
     }
 }

@@ -29,12 +29,13 @@ struct HostConfigurationReadingTests {
         #expect(read.taskHub == defaults.taskHub && read.httpPort == defaults.httpPort && read.partitions == defaults.partitions)
         #expect(read.leaseTimeout == defaults.leaseTimeout && read.httpIdleTimeout == defaults.httpIdleTimeout)
         #expect(read.redisURL == nil && read.systemKey == nil && read.logLevel == .info)
+        #expect(read.durability == .everysec)
     }
 
     @Test func flagsWinOverTheEnvironmentWhichWinsOverTheFile() async throws {
         let config = try HostConfiguration(config: try await reader(
             flags: ["taskHub": .string("flag")],
-            environment: ["DURABLE_TASK_HUB": "env", "DURABLE_PARTITIONS": "7", "DURABLE_LEASE_TIMEOUT": "2.5"],
+            environment: ["DURABLE_TASK_HUB": "env", "DURABLE_PARTITIONS": "7", "DURABLE_LEASE_TIMEOUT": "2.5", "DURABLE_DURABILITY": "Always"],
             file: #"{"taskHub": "file", "partitions": 3, "port": 9000, "idleTimeout": 0, "logLevel": "debug", "maxConnections": 0}"#))
         #expect(config.taskHub == "flag")
         #expect(config.partitions == 7)
@@ -43,6 +44,7 @@ struct HostConfigurationReadingTests {
         #expect(config.httpIdleTimeout == nil, "0 turns the idle timeout off")
         #expect(config.httpMaxConnections == nil, "0 turns the connection limit off")
         #expect(config.logLevel == .debug)
+        #expect(config.durability == .always)
     }
 
     @Test func theEnvironmentNamesFollowTheKeys() {
@@ -63,6 +65,7 @@ struct HostConfigurationReadingTests {
         (["DURABLE_LEASE_TIMEOUT": "soon"], "'soon' is not a valid value for --lease-timeout: expected a number of seconds"),
         (["DURABLE_LEASE_TIMEOUT": "-1"], "--lease-timeout must be a number of seconds between 0 and 31536000"),
         (["DURABLE_LOG_LEVEL": "loud"], "unknown log level 'loud'"),
+        (["DURABLE_DURABILITY": "sometimes"], "unknown durability 'sometimes' (--durability)"),
         (["DURABLE_MAX_DELIVERY_COUNT": "-2"], "--max-delivery-count must be 0 (no limit) or more"),
         (["DURABLE_HTTP_ALLOW": "ftp://x"], "(--http-allow)"),
         (["DURABLE_REDIS_PASSWORD": "p", "DURABLE_REDIS_PASSWORD_FILE": "/nonexistent"], "give the Redis password once"),
