@@ -1,6 +1,6 @@
 import Foundation
 
-// Usage: DurableBench [core|redis|entities|idle|all] [--quick]
+// Usage: DurableBench [core|redis|entities|idle|durability|all] [--quick]
 let what = CommandLine.arguments.dropFirst().first ?? "all"
 let quick = CommandLine.arguments.contains("--quick")
 switch what {
@@ -12,14 +12,17 @@ case "entities":
     try await EntityBench.run(quick: quick)
 case "idle":
     try await IdleBench.run(quick: quick)
+case "durability":
+    try await DurabilityBench.run(quick: quick)
 case "all":
     CoreBench.run()
     try await RedisBench.run(quick: quick)
     try await EntityBench.run(quick: quick)
     try await IdleBench.run(quick: quick)
+    try await DurabilityBench.run(quick: quick)
 case "profile-replay":
     CoreBench.profileReplay()
 default:
-    print("usage: DurableBench [core|redis|entities|idle|all] [--quick]")
+    print("usage: DurableBench [core|redis|entities|idle|durability|all] [--quick]")
     exit(2)
 }
