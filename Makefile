@@ -20,10 +20,11 @@ deps:
 build: deps
 	$(SWIFT) build
 
-## run: build and start `durable serve` with its embedded redis-server (data in ./.durable) and the examples.
+## run: build (release, as a user should run it) and start `durable serve` with its embedded
+## redis-server (data in ./.durable) and the examples.
 run: deps
-	$(SWIFT) build --product durable
-	$$($(SWIFT) build --show-bin-path)/durable serve $(ARGS)
+	$(SWIFT) build -c release --product durable
+	$$($(SWIFT) build -c release --show-bin-path)/durable serve $(ARGS)
 
 ## test: every test, against a real redis-server that the tests start themselves.
 ## A watchdog (scripts/run-tests.sh) ends a run that hangs, naming the unfinished tests.
@@ -57,9 +58,11 @@ examples: build
 	$(SWIFT) run RetryFlaky
 	$(SWIFT) run SubOrchestrationParent
 
-## bench: release-build benchmarks; see bench/README.md.
+## bench: release-build benchmarks, then start-and-wait over HTTP against the release host; see bench/README.md.
 bench: deps
 	$(SWIFT) run -c release --package-path bench DurableBench all
+	$(SWIFT) build -c release --product durable
+	python3 bench/python/http_bench.py --durable-bin $$($(SWIFT) build -c release --show-bin-path)/durable
 
 ## fuzz: the libFuzzer targets in fuzz/ (release, address sanitizer), each for FUZZ_TIME seconds
 ## (default 30), from the seed corpus in fuzz/corpus. New inputs go to fuzz/.build/corpus; a crash

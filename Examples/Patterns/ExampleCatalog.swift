@@ -15,6 +15,7 @@ public enum ExampleCatalog {
     /// durable HTTP activity: register it with `registry.addDurableHTTP(client:configuration:)`.
     public static func register(into registry: inout TaskRegistry) {
         registry.addOrchestrator(FunctionChaining())
+        registry.addOrchestrator(Hello())
         registry.addActivity(SayHello())
         registry.addOrchestrator(FanOutFanIn())
         registry.addActivity(GetWorkItems())

@@ -27,3 +27,16 @@ public struct FunctionChaining: Orchestrator {
         return greetings
     }
 }
+
+/// The smallest orchestration with work in it: one ``SayHello`` call. Input: a name.
+///
+/// Output: `"Hello <name>!"`. The benchmarks time it end to end (`bench/python/http_bench.py`).
+public struct Hello: Orchestrator {
+    /// Creates the orchestrator.
+    public init() {}
+
+    /// Greets `input`.
+    public func run(context: OrchestrationContext, input: String) async throws -> String {
+        try await context.callActivity(SayHello.self, input: input)
+    }
+}

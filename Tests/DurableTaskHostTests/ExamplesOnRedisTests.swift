@@ -46,6 +46,10 @@ struct ExamplesOnRedisTests {
             #expect(try chain.output(as: [String].self) == expected)
             #expect(names(try await host.client.getHistory(chain.instanceId), "TaskCompleted") == 3)
 
+            let hello = try await host.runToCompletion("Hello", input: "Ada")
+            #expect(try hello.output(as: String.self) == "Hello Ada!")
+            #expect(names(try await host.client.getHistory(hello.instanceId), "TaskCompleted") == 1)
+
             let parent = try await host.runToCompletion("SubOrchestrationParent")
             #expect(parent.runtimeStatus == .completed)
             #expect(try parent.output(as: [String].self) == expected)
