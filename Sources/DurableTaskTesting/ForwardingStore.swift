@@ -2,7 +2,7 @@ package import DurableTask
 
 /// A store that hands every call to ``inner``: a test conforms to it and overrides only the
 /// calls it wants to break or observe.
-package protocol ForwardingStore: OrchestrationStore {
+package protocol ForwardingStore: TurnLeasingStore {
     /// The store that does the work.
     var inner: any OrchestrationStore { get }
 }
@@ -33,7 +33,7 @@ extension ForwardingStore {
     package func completeActivityWorkItemLeasingTurn(_ item: ActivityWorkItem, result: HistoryEvent) async throws
         -> OrchestrationWorkItem?
     {
-        try await inner.completeActivityWorkItemLeasingTurn(item, result: result)
+        try await inner.completeActivityLeasingTurnIfSupported(item, result: result)
     }
     package func abandonActivityWorkItem(_ item: ActivityWorkItem, reason: AbandonReason) async throws {
         try await inner.abandonActivityWorkItem(item, reason: reason)

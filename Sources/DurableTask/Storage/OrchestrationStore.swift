@@ -64,12 +64,6 @@ public protocol OrchestrationStore: Sendable {
     ///   duplicate result is dropped, so each result is applied exactly once.
     func completeActivityWorkItem(_ item: ActivityWorkItem, result: HistoryEvent) async throws
 
-    /// Completes an activity like ``completeActivityWorkItem(_:result:)`` and, if the store can,
-    /// also leases the instance's next turn to the caller and returns it, so the caller runs that
-    /// turn at once (no pop, no lock). A returned item must be completed or abandoned like any
-    /// leased work item. The default leases nothing.
-    func completeActivityWorkItemLeasingTurn(_ item: ActivityWorkItem, result: HistoryEvent) async throws -> OrchestrationWorkItem?
-
     /// Releases an activity lease so another worker runs it. With ``AbandonReason/notRun`` the
     /// delivery does not count: the next one has this one's ``ActivityWorkItem/deliveryCount``.
     func abandonActivityWorkItem(_ item: ActivityWorkItem, reason: AbandonReason) async throws
@@ -130,14 +124,6 @@ extension OrchestrationStore {
     /// Releases the activity after a failure (``AbandonReason/failed``).
     public func abandonActivityWorkItem(_ item: ActivityWorkItem) async throws {
         try await abandonActivityWorkItem(item, reason: .failed)
-    }
-
-    /// Completes the activity and leases nothing.
-    public func completeActivityWorkItemLeasingTurn(_ item: ActivityWorkItem, result: HistoryEvent) async throws
-        -> OrchestrationWorkItem?
-    {
-        try await completeActivityWorkItem(item, result: result)
-        return nil
     }
 
     /// Does nothing: the store needs no background work.

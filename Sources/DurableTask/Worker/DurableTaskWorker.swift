@@ -362,7 +362,7 @@ public final class DurableTaskWorker: Service {
     /// Commits an activity's result and runs the turn the store leased with it, if any.
     private func commitActivity(_ item: ActivityWorkItem, _ kind: HistoryEvent.Kind, logger: Logger) async {
         do {
-            let next = try await store.completeActivityWorkItemLeasingTurn(item, result: HistoryEvent(timestamp: Date(), kind: kind))
+            let next = try await store.completeActivityLeasingTurnIfSupported(item, result: HistoryEvent(timestamp: Date(), kind: kind))
             metrics.activities.increment()
             // The store leased the instance's next turn to us: run it here, at once.
             if let next { await runTurn(next) }

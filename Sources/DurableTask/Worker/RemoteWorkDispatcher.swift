@@ -21,7 +21,7 @@ public protocol RemoteWorkDispatcher: Sendable {
     /// Runs one activity remotely and commits or releases it.
     ///
     /// The commit may lease the instance's next turn to the caller
-    /// (``OrchestrationStore/completeActivityWorkItemLeasingTurn(_:result:)``), which runs it at once.
+    /// (``TurnLeasingStore/completeActivityWorkItemLeasingTurn(_:result:)``), which runs it at once.
     func runActivity(_ item: ActivityWorkItem) async -> RemoteActivityOutcome
 
     /// Runs one batch of an entity remotely and commits or releases it. Returns `false` if no

@@ -85,7 +85,7 @@ extension SidecarService {
             : .taskCompleted(taskScheduledId: id, result: request.hasResult ? request.result.value : nil)
         try await RPCErrors.mapping {
             // The commit may lease the instance's next turn; the worker loop that waits runs it at once.
-            let next = try await store.completeActivityWorkItemLeasingTurn(inFlight.item, result: HistoryEvent(timestamp: Date(), kind: kind))
+            let next = try await store.completeActivityLeasingTurnIfSupported(inFlight.item, result: HistoryEvent(timestamp: Date(), kind: kind))
             inFlight.nextTurn.value = next
         }
         return ProtoCompleteTaskResponse()
