@@ -1,6 +1,6 @@
 import Foundation
 
-// Usage: DurableBench [core|redis|entities|idle|durability|all] [--quick]
+// Usage: DurableBench [core|redis|entities|idle|durability|memory|all] [--quick]
 let what = CommandLine.arguments.dropFirst().first ?? "all"
 let quick = CommandLine.arguments.contains("--quick")
 switch what {
@@ -14,15 +14,18 @@ case "idle":
     try await IdleBench.run(quick: quick)
 case "durability":
     try await DurabilityBench.run(quick: quick)
+case "memory":
+    try await MemoryBench.run(quick: quick)
 case "all":
     CoreBench.run()
     try await RedisBench.run(quick: quick)
     try await EntityBench.run(quick: quick)
     try await IdleBench.run(quick: quick)
     try await DurabilityBench.run(quick: quick)
+    try await MemoryBench.run(quick: quick)
 case "profile-replay":
     CoreBench.profileReplay()
 default:
-    print("usage: DurableBench [core|redis|entities|idle|durability|all] [--quick]")
+    print("usage: DurableBench [core|redis|entities|idle|durability|memory|all] [--quick]")
     exit(2)
 }

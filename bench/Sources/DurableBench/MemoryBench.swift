@@ -1,0 +1,97 @@
+import DurableTask
+import DurableTaskRedis
+import DurableTaskRedisServer
+import DurableTaskRedisTestSupport
+import Foundation
+import Logging
+
+/// What history costs in Redis: the `used_memory` delta per completed instance (one activity;
+/// FunctionChaining's three), and of one live eternal instance after 100,000 generations, each
+/// really committed to Redis.
+enum MemoryBench {
+    /// Three activities in a row, as the FunctionChaining example.
+    struct Chain: Orchestrator {
+        func run(context: OrchestrationContext, input: NoValue) async throws -> [String] {
+            var out: [String] = []
+            for city in ["Tokyo", "Seattle", "London"] { out.append(try await context.callActivity(RedisBench.SayHello.self, input: city)) }
+            return out
+        }
+    }
+
+    /// One activity and a continue-as-new per generation up to the target, then waits (live).
+    struct Eternal: Orchestrator {
+        func run(context: OrchestrationContext, input: [Int]) async throws -> Int {
+            if input[0] >= input[1] {
+                try context.setCustomStatus(input[0])
+                return try await context.waitForExternalEvent("stop", as: Int.self)
+            }
+            _ = try await context.callActivity(RedisBench.SayHello.self, input: "g")
+            try context.continueAsNew(input: [input[0] + 1, input[1]])
+        }
+    }
+
+    static func run(quick: Bool) async throws {
+        var logger = Logger(label: "bench")
+        logger.logLevel = .critical
+        let server = try await RedisServer.start(.init(unixSocket: false, appendOnly: true))
+        defer { server.stopNow() }
+        let admin = try await RedisConnection.connect(configuration: try RedisConfiguration(url: server.url), logger: logger)
+        func usedMemory() async throws -> Int {
+            let info = try await admin.send(["INFO", "memory"]).string ?? ""
+            let line = info.split(whereSeparator: \.isNewline).first { $0.hasPrefix("used_memory:") }
+            return Int(line?.dropFirst("used_memory:".count) ?? "") ?? 0
+        }
+        let configuration = RedisOrchestrationStore.Configuration(taskHub: "mem", partitions: 4)
+        let workerStore = try await RedisOrchestrationStore.connect(url: server.url, configuration: configuration, poolSize: 2, logger: logger)
+        let clientStore = try await RedisOrchestrationStore.connect(url: server.url, configuration: configuration, poolSize: 2, logger: logger)
+        try await workerStore.createTaskHub()
+        var registry = TaskRegistry()
+        registry.addOrchestrator(RedisBench.Hello())
+        registry.addOrchestrator(Chain())
+        registry.addOrchestrator(Eternal())
+        registry.addActivity(RedisBench.SayHello())
+        let worker = DurableTaskWorker(
+            store: workerStore, registry: registry, configuration: .init(orchestrationConcurrency: 8, activityConcurrency: 16), logger: logger)
+        let client = DurableTaskClient(store: clientStore)
+        let count = quick ? 500 : 5_000
+        let generations = quick ? 5_000 : 100_000
+        var rows: [[String]] = []
+        try await whileRunning(worker) {
+            for (name, label) in [("Hello", "completed one-activity instance"), ("Chain", "completed FunctionChaining (3 activities)")] {
+                let before = try await usedMemory()
+                for batch in stride(from: 0, to: count, by: 500) {
+                    let ids = try await withThrowingTaskGroup(of: String.self) { group in
+                        for i in batch..<min(count, batch + 500) {
+                            group.addTask {
+                                name == "Hello"
+                                    ? try await client.scheduleNewOrchestration(RedisBench.Hello.self, input: "m\(i)")
+                                    : try await client.scheduleNewOrchestration(Chain.self, input: NoValue())
+                            }
+                        }
+                        return try await group.reduce(into: [String]()) { $0.append($1) }
+                    }
+                    for id in ids { _ = try await client.waitForInstanceCompletion(id, timeout: .seconds(120)) }
+                }
+                let perInstance = Double(try await usedMemory() - before) / Double(count)
+                rows.append([label, "\(Int(perInstance)) bytes per instance", "\(count) instances"])
+            }
+            let before = try await usedMemory()
+            let id = try await client.scheduleNewOrchestration(Eternal.self, input: [0, generations])
+            let deadline = ContinuousClock.now + .seconds(600)
+            while ContinuousClock.now < deadline {
+                if let status = try await client.getInstance(id), status.customStatus == String(generations) { break }
+                try await Task.sleep(for: .milliseconds(200))
+            }
+            let live = try await usedMemory() - before
+            rows.append(["live eternal instance after \(generations) generations (activity + continue-as-new each)", "\(live) bytes", "1 instance"])
+            try await client.raiseEvent(id, name: "stop", payload: 0)
+        }
+        await admin.close()
+        await workerStore.close()
+        await clientStore.close()
+        print("\n## History in Redis (used_memory deltas; redis-server \(try await RedisBench.redisVersion(server.url, logger)))\n")
+        row(["measurement", "result", "samples"])
+        row(["---", "---", "---"])
+        for r in rows { row(r) }
+    }
+}
