@@ -3,14 +3,14 @@ import Foundation
 import Synchronization
 
 extension RedisOrchestrationStore {
-    /// Creates an instance atomically under the request's reuse policy (one script).
+    /// Creates an instance atomically under the request's reuse policy (one function call).
     public func createInstance(_ request: CreateInstanceRequest) async throws -> CreateInstanceResult {
         let start = request.executionStarted
         let id = start.instanceId
         let startMessage = request.startMessage
         let timerMember = start.scheduledStartTime == nil
             ? "" : try RedisCodec.encode(StoredMessage(nonce: RandomIdentifier.uuidString(), message: startMessage))
-        let reply = try await run(LuaScripts.createInstance, .client, instance: id, name: start.name, [
+        let reply = try await run(.createInstance, .client, instance: id, name: start.name, [
             id, start.executionId, start.name, start.input ?? "", start.version ?? "", start.parent?.instanceId ?? "",
             RedisCodec.millis(request.createdAt), start.scheduledStartTime.map(RedisCodec.millis) ?? "",
             request.reusePolicy.rawValue, try RedisCodec.encode(startMessage.event),
@@ -27,10 +27,10 @@ extension RedisOrchestrationStore {
         try await deliver(message, mode: "client", token: "")
     }
 
-    /// Runs deliver_message.lua. Returns its reply (1, 0 or "REJECT").
+    /// Calls dt_deliver_message. Returns its reply (1, 0 or "REJECT").
     @discardableResult
     func deliver(_ message: OrchestrationMessage, mode: String, token: String) async throws -> RedisValue {
-        try await run(LuaScripts.deliverMessage, Self.category(mode), instance: message.instanceId, name: startName(message),
+        try await run(.deliverMessage, Self.category(mode), instance: message.instanceId, name: startName(message),
                       try deliverArguments(message, mode: mode, token: token))
     }
 
@@ -44,7 +44,7 @@ extension RedisOrchestrationStore {
 
     func startName(_ message: OrchestrationMessage) -> String? {
         if case .executionStarted(let s) = message.event.kind { return s.name }
-        // A message may create an entity: its script needs the entity name's index.
+        // A message may create an entity: its function needs the entity name's index.
         return EntityID(instanceId: message.instanceId)?.name
     }
 
@@ -61,7 +61,7 @@ extension RedisOrchestrationStore {
 
     /// Marks a failed instance `Running` and enqueues the rewind, atomically.
     public func rewindInstance(_ message: OrchestrationMessage) async throws {
-        try await run(LuaScripts.rewindInstance, .client, instance: message.instanceId, [
+        try await run(.rewindInstance, .client, instance: message.instanceId, [
             message.instanceId, try RedisCodec.encode(message.event),
         ])
     }
@@ -89,9 +89,9 @@ extension RedisOrchestrationStore {
     {
         let deadline = ContinuousClock.now + timeout
         let arguments = [condition == .started ? "started" : "completed"] + InstanceFields.names
-        // One script reads the state and, if the condition does not hold yet, registers this
+        // One function reads the state and, if the condition does not hold yet, registers this
         // waiter; the next status change pushes a token to w:<id>.
-        var reply = try await run(LuaScripts.waitRegister, .client, instance: instanceId, arguments)
+        var reply = try await run(.waitRegister, .client, instance: instanceId, arguments)
         while true {
             guard let parts = reply.array, let satisfied = parts.first?.int,
                 let metadata = try InstanceFields.metadata(id: instanceId, parts.dropFirst().map(\.string))
@@ -100,28 +100,29 @@ extension RedisOrchestrationStore {
             if satisfied == 1 || remaining <= .zero || Task.isCancelled { return metadata }
             let wait = min(remaining, configuration.maxBlockingWait)
             // Block for the token and read again in one round trip: Redis runs the pipelined
-            // script as soon as BLPOP returns.
+            // function as soon as BLPOP returns.
             counters.add(.client)
             let keys = self.keys.instanceKeys(instanceId)
             let replies = try await blocking.withConnection { c in
                 try await c.pipeline([
                     ["BLPOP", self.keys.waiters(instanceId), wait.redisSeconds],
-                    ["EVALSHA", LuaScripts.waitRegister.sha1, String(keys.count)] + keys + arguments,
+                    FunctionLibrary.call(.waitRegister, keys: keys, arguments: arguments),
                 ])
             }
-            if replies.count == 2, replies[1].errorMessage == nil {
-                reply = replies[1]
-            } else {
-                // NOSCRIPT (or another error): run the script on its own, which loads it.
-                reply = try await run(LuaScripts.waitRegister, .client, instance: instanceId, arguments)
+            guard replies.count == 2 else {
+                throw DurableTaskError(.storeFailure, "unexpected wait reply: \(replies)")
             }
+            if let message = replies[1].errorMessage {
+                throw Self.translate(RedisError(code: .serverError, message: message), function: .waitRegister, instance: instanceId)
+            }
+            reply = replies[1]
         }
     }
 
     /// Deletes a finished instance, its history and its index entries.
     public func purgeInstance(_ instanceId: String) async throws -> Bool {
         guard let metadata = try await getInstance(instanceId) else { return false }
-        let reply = try await run(LuaScripts.purgeInstance, .client, instance: instanceId, name: metadata.name, [instanceId])
+        let reply = try await run(.purgeInstance, .client, instance: instanceId, name: metadata.name, [instanceId])
         return reply.int == 1
     }
 
@@ -134,7 +135,7 @@ extension RedisOrchestrationStore {
                 statuses: filter.statuses, createdFrom: filter.createdFrom, createdTo: filter.createdTo,
                 pageSize: 500, continuationToken: token, fetchInputsAndOutputs: false))
             for m in page.instances where m.runtimeStatus.isTerminal {
-                let reply = try await run(LuaScripts.purgeInstance, .client, instance: m.instanceId, name: m.name, [m.instanceId])
+                let reply = try await run(.purgeInstance, .client, instance: m.instanceId, name: m.name, [m.instanceId])
                 purged += reply.int ?? 0
             }
             token = page.continuationToken

@@ -25,7 +25,7 @@ extension RedisOrchestrationStore {
     /// Leases an instance popped from a ready list; `nil` if there is nothing to do after all.
     func lock(_ id: String) async throws -> OrchestrationWorkItem? {
         let token = RandomIdentifier.uuidString()
-        let reply = try await run(LuaScripts.lockOrchestration, .orchestration, instance: id, [
+        let reply = try await run(.lockOrchestration, .orchestration, instance: id, [
             id, token, String(leaseMillis), String(configuration.maxMessagesPerWorkItem),
         ])
         return try workItem(id: id, token: token, reply: reply)
@@ -46,7 +46,7 @@ extension RedisOrchestrationStore {
             deliveryCount: deliveries)
     }
 
-    /// Commits a turn in one script, fenced by the lease token, then delivers its outbound messages.
+    /// Commits a turn in one function call, fenced by the lease token, then delivers its outbound messages.
     public func completeOrchestrationWorkItem(_ item: OrchestrationWorkItem, result: OrchestrationTurnResult) async throws {
         let entryIds = try await commit(item, result: result)
         guard !result.messages.isEmpty else { return }
@@ -55,7 +55,7 @@ extension RedisOrchestrationStore {
         try await route(zip(entryIds, result.messages).map { (partition, $0.0, $0.1) }, leaseTargets: true)
     }
 
-    /// Runs complete_orchestration.lua; returns the IDs of the outbox entries it wrote.
+    /// Calls dt_complete_orchestration; returns the IDs of the outbox entries it wrote.
     func commit(_ item: OrchestrationWorkItem, result: OrchestrationTurnResult) async throws -> [String] {
         let id = item.instanceId
         let none = "\0"
@@ -86,7 +86,7 @@ extension RedisOrchestrationStore {
         // that loop goes back to activities, so the next ready instance stays for blocked workers.
         let takesNext = inlineTurns.withLock { $0.remove(item.lockToken) } == nil
         args.append(takesNext ? "1" : "0")
-        let reply = try await run(LuaScripts.completeOrchestration, .orchestration, instance: id, args)
+        let reply = try await run(.completeOrchestration, .orchestration, instance: id, args)
         let parts = reply.stringArray ?? []
         if let next = parts.first ?? nil {
             orchestrationFeed.put([.ready(next)])
@@ -99,7 +99,7 @@ extension RedisOrchestrationStore {
     /// event is leased to this store at once, so its next turn needs no pop and no lock.
     func route(_ entries: [(partition: Int, entryId: String, message: OrchestrationMessage)], leaseTargets: Bool = false) async throws {
         guard !entries.isEmpty else { return }
-        // One pipelined round trip delivers every entry (each call is its own atomic script).
+        // One pipelined round trip delivers every entry (each call is its own atomic function call).
         var tokens: [String?] = []
         let calls = try entries.map { entry -> (instance: String, name: String?, arguments: [String]) in
             var arguments = try deliverArguments(entry.message, mode: "route", token: "\(entry.partition)-\(entry.entryId)")
@@ -113,7 +113,7 @@ extension RedisOrchestrationStore {
             arguments += [token, String(leaseMillis), String(configuration.maxMessagesPerWorkItem)]
             return (entry.message.instanceId, startName(entry.message), arguments)
         }
-        let results = try await runPipelined(LuaScripts.deliverMessage, .orchestration, calls)
+        let results = try await runPipelined(.deliverMessage, .orchestration, calls)
         for ((entry, token), result) in zip(zip(entries, tokens), results) {
             guard let token, case .success(let reply) = result, reply.array != nil,
                 let leased = try workItem(id: entry.message.instanceId, token: token, reply: reply)
@@ -146,7 +146,7 @@ extension RedisOrchestrationStore {
     /// Releases the lease; the leased messages become visible again.
     public func abandonOrchestrationWorkItem(_ item: OrchestrationWorkItem, reason: AbandonReason) async throws {
         inlineTurns.withLock { _ = $0.remove(item.lockToken) }
-        try await run(LuaScripts.abandonOrchestration, .orchestration, instance: item.instanceId, [
+        try await run(.abandonOrchestration, .orchestration, instance: item.instanceId, [
             item.instanceId, item.lockToken, reason == .notRun ? "1" : "0",
         ])
     }
