@@ -81,29 +81,25 @@ extension RedisOrchestrationStore {
     private func completeActivity(_ item: ActivityWorkItem, result: HistoryEvent) async throws
         -> OrchestrationWorkItem?
     {
-        let id = item.request.instanceId
-        let token = RandomIdentifier.uuidString()
-        let reply = try await run(.completeActivity, .activity, instance: id, [
-            id, item.lockToken, consumer, String(leaseMillis), try RedisCodec.encode(result), item.request.executionId,
-            token, String(leaseMillis), String(configuration.maxMessagesPerWorkItem),
-        ])
-        guard reply.array != nil else { return nil }
-        return try workItem(id: id, token: token, reply: reply)
+        let lease = newLease()
+        let call = try CompleteActivityCall(
+            keys: keys, item: item, consumer: consumer, activityLeaseMilliseconds: leaseMillis, result: result, turnLease: lease)
+        guard case .leased(let leased) = try await run(call, .activity) else { return nil }
+        return leased.workItem(instanceId: item.request.instanceId, token: lease.token)
     }
 
     /// Releases the activity lease so another worker runs it.
     public func abandonActivityWorkItem(_ item: ActivityWorkItem, reason: AbandonReason) async throws {
         // Make it look idle for longer than any lease, so the next XAUTOCLAIM takes it at once.
-        try await run(.abandonActivity, .activity, instance: item.request.instanceId, [
-            item.lockToken, consumer, String(leaseMillis * 10), reason == .notRun ? "1" : "0",
-        ])
+        try await run(
+            AbandonActivityCall(keys: keys, item: item, consumer: consumer, idleMilliseconds: leaseMillis * 10, notRun: reason == .notRun),
+            .activity)
         reclaimDue.store(true, ordering: .relaxed)
         activityFeed.nudge()
     }
 
     /// Extends the activity lease by ``Configuration/leaseTimeout``.
     public func renewActivityWorkItemLease(_ item: ActivityWorkItem) async throws {
-        let id = item.request.instanceId
-        try await run(.renewActivity, .activity, instance: id, [item.lockToken, consumer, String(leaseMillis)])
+        try await run(RenewActivityCall(keys: keys, item: item, consumer: consumer, leaseMilliseconds: leaseMillis), .activity)
     }
 }

@@ -92,17 +92,17 @@ extension RedisOrchestrationStore {
         let replies = try await commands((0..<keys.partitions).map {
             ["ZRANGEBYSCORE", keys.timers($0), "-inf", now, "LIMIT", "0", "256"]
         })
-        var calls: [(instance: String, name: String?, arguments: [String])] = []
+        var calls: [DeliverMessageCall] = []
         for (p, reply) in replies.enumerated() {
             for member in reply.stringArray?.compactMap({ $0 }) ?? [] {
                 var message = try RedisCodec.decode(StoredMessage.self, member).message
                 message.deliverAt = nil
                 guard keys.partition(of: message.instanceId) == p else { continue }
-                calls.append((message.instanceId, startName(message), try deliverArguments(message, mode: "timer", token: member)))
+                calls.append(try DeliverMessageCall(keys: keys, message: message, mode: .timer(member: member)))
             }
         }
         // Every due timer in one pipelined round trip; each delivery is its own atomic function call.
-        for result in try await runPipelined(.deliverMessage, .maintenance, calls) { _ = try result.get() }
+        for result in try await runPipelined(calls, .maintenance) { _ = try result.get() }
         counters.add(.maintenance)
         let heads = try await commands((0..<keys.partitions).map { ["ZRANGE", keys.timers($0), "0", "0", "WITHSCORES"] })
         let due = heads.compactMap { $0.stringArray?.last.flatMap { $0 }.flatMap(Double.init) }.min()

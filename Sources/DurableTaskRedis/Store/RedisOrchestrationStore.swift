@@ -181,57 +181,42 @@ public final class RedisOrchestrationStore: OrchestrationStore {
         if error.code != .serverError, error.code != .connectionClosed { health.failed(error, startedAt: started) }
     }
 
-    /// Calls an instance function (counted under `category`), translating `DT_*` errors into ``DurableTaskError``s.
+    /// Makes one function call (counted under `category`) and decodes its reply, translating
+    /// `DT_*` errors into ``DurableTaskError``s.
     @discardableResult
-    func run(
-        _ function: LuaLibrary.Function, _ category: RoundTripCounter.Category, instance id: String, name: String? = nil,
-        extraKeys: [String] = [], _ arguments: [String]
-    ) async throws -> RedisValue {
-        try await call(function, category, keys: keys.instanceKeys(id, name: name) + extraKeys, arguments, instance: id)
-    }
-
-    /// Calls a function with the given keys (counted under `category`); errors as in ``run(_:_:instance:name:extraKeys:_:)``.
-    @discardableResult
-    func call(
-        _ function: LuaLibrary.Function, _ category: RoundTripCounter.Category, keys: [String], _ arguments: [String],
-        instance id: String = ""
-    ) async throws -> RedisValue {
+    func run<Call: FunctionCall>(_ call: Call, _ category: RoundTripCounter.Category) async throws -> Call.Reply {
         counters.add(category)
         let started = ContinuousClock.now
+        let reply: RedisValue
         do {
-            let reply = try await pool.send(FunctionLibrary.call(function, keys: keys, arguments: arguments))
+            reply = try await pool.send(call.command)
             health.succeeded(startedAt: started)
-            return reply
         } catch let error as RedisError {
             noteFailure(error, startedAt: started)
-            throw Self.translate(error, function: function, instance: id)
+            throw Self.translate(error, function: Call.function, instance: call.instanceId)
         }
+        return try Call.decode(reply)
     }
 
-    /// Calls an instance function many times in one pipeline (one round trip).
-    /// Returns each call's reply or error.
-    func runPipelined(
-        _ function: LuaLibrary.Function, _ category: RoundTripCounter.Category, _ calls: [(instance: String, name: String?, arguments: [String])]
-    ) async throws -> [Result<RedisValue, any Error>] {
-        try await runPipelined(function, category, calls.map { ($0.instance, $0.name, $0.arguments, []) })
-    }
-
-    /// Pipelined instance function calls whose calls may name keys beyond the instance layout.
-    func runPipelined(
-        _ function: LuaLibrary.Function, _ category: RoundTripCounter.Category,
-        _ calls: [(instance: String, name: String?, arguments: [String], extraKeys: [String])]
-    ) async throws -> [Result<RedisValue, any Error>] {
+    /// Makes many calls of one function in one pipeline (one round trip). Returns each call's
+    /// decoded reply or error.
+    func runPipelined<Call: FunctionCall>(_ calls: [Call], _ category: RoundTripCounter.Category) async throws
+        -> [Result<Call.Reply, any Error>]
+    {
         guard !calls.isEmpty else { return [] }
         counters.add(category)
-        let commands = calls.map { call -> [String] in
-            let k = keys.instanceKeys(call.instance, name: call.name) + call.extraKeys
-            return FunctionLibrary.call(function, keys: k, arguments: call.arguments)
-        }
-        let replies = try await self.commands(commands)
+        let replies = try await self.commands(calls.map(\.command))
         return zip(calls, replies).map { call, reply in
-            guard let message = reply.errorMessage else { return .success(reply) }
-            return .failure(Self.translate(RedisError(code: .serverError, message: message), function: function, instance: call.instance))
+            Self.reply(reply, of: call)
         }
+    }
+
+    /// One reply of a pipeline, decoded or translated.
+    static func reply<Call: FunctionCall>(_ reply: RedisValue, of call: Call) -> Result<Call.Reply, any Error> {
+        if let message = reply.errorMessage {
+            return .failure(translate(RedisError(code: .serverError, message: message), function: Call.function, instance: call.instanceId))
+        }
+        return Result { try Call.decode(reply) }
     }
 
     /// The error for a function's error reply: `DT_*` codes become their ``DurableTaskError``s, a
