@@ -1,7 +1,7 @@
 -- dt_complete_activity: apply an activity result exactly once.
 -- KEYS: the instance layout of lib.lua.
 -- ARGV: 1 instance ID, 2 stream entry ID, 3 consumer name, 4 lease duration ms, 5 result event JSON,
---       6 execution ID that scheduled the activity, 7 orchestration lease token ('' = do not lease),
+--       6 execution ID that scheduled the activity, 7 orchestration lease token (NUL = do not lease),
 --       8 orchestration lease duration ms, 9 max messages
 -- Returns: 0 dropped (the instance moved on to another execution or finished), 1 applied, or, when
 --          the instance was not leased and a token was given, the instance leased to the caller:
@@ -9,6 +9,7 @@
 -- Errors: 'DT_LEASE_LOST' when the entry is not pending for this consumer within its lease
 --         (already completed, or reclaimed by another worker): the duplicate is dropped.
 local function complete_activity(KEYS, ARGV)
+  ARGV = emptyForNone(ARGV)
   local id, entry, consumer = ARGV[1], ARGV[2], ARGV[3]
   local now = nowMs()
   local p = redis.call('XPENDING', KEYS[K_ACT], 'dt', entry, entry, 1)

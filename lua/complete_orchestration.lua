@@ -1,7 +1,7 @@
 -- dt_complete_orchestration: commit one orchestration turn, all or nothing.
 -- KEYS: the instance layout of lib.lua.
 -- ARGV: 1 instance ID, 2 lease token, 3 replace history (0/1), 4 status, 5 output ('\0' = none),
---       6 failure JSON ('\0' = none), 7 custom status ('\0' = none), 8 new execution ID ('' = unchanged),
+--       6 failure JSON ('\0' = none), 7 custom status ('\0' = none), 8 new execution ID ('\0' = unchanged),
 --       9 new input ('\0' = none), 10 updated ms,
 --       then counted groups: H, H history event JSON;
 --       A, A activities as 6 fields each (execution ID, task ID, name, input, attempt, instance ID);
@@ -42,7 +42,7 @@ local function complete_orchestration(KEYS, ARGV)
   for _, p in ipairs({ { 'out', ARGV[5] }, { 'fd', ARGV[6] }, { 'cs', ARGV[7] } }) do
     if field(p[2]) then sets[#sets + 1] = p[1]; sets[#sets + 1] = p[2] else dels[#dels + 1] = p[1] end
   end
-  if ARGV[8] ~= '' then
+  if field(ARGV[8]) then
     sets[#sets + 1] = 'e'; sets[#sets + 1] = ARGV[8]
     sets[#sets + 1] = 'in'; sets[#sets + 1] = field(ARGV[9]) or ''
   end

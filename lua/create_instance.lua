@@ -1,11 +1,13 @@
 -- dt_create_instance: create an instance atomically under the reuse policy; optional signal-with-start.
 -- KEYS: the instance layout of lib.lua (KEYS[13] is the index of the new orchestrator name).
--- ARGV: 1 instance ID, 2 execution ID, 3 name, 4 input ('' = none), 5 version, 6 parent ID,
---       7 created ms, 8 scheduled start ms ('' = now), 9 policy ('fail' | 'useExisting' | 'terminateExisting'),
---       10 start message JSON, 11 event message JSON ('' = none), 12 timer member for a scheduled start
+-- ARGV: 1 instance ID, 2 execution ID, 3 name, 4 input, 5 version, 6 parent ID,
+--       7 created ms, 8 scheduled start ms (none = now), 9 policy ('fail' | 'useExisting' | 'terminateExisting'),
+--       10 start message JSON, 11 event message JSON, 12 timer member for a scheduled start;
+--       a missing argument is a single NUL ('\0').
 -- Returns: { 1 | 0 (created or not), execution ID of the instance that now has the ID }
 -- Errors: 'DT_EXISTS <status>' when a live instance has the ID and the policy is 'fail'.
 local function create_instance(KEYS, ARGV)
+  ARGV = emptyForNone(ARGV)
   local id, exec, policy = ARGV[1], ARGV[2], ARGV[9]
   local now = nowMs()
   local cur = redis.call('HMGET', KEYS[K_INST], 's', 'e')

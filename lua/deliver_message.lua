@@ -3,17 +3,19 @@
 -- ARGV: 1 instance ID, 2 mode: 'client' (raise/terminate/suspend/resume from a client),
 --       'route' (from another instance's outbox; deduplicated by message ID) or
 --       'timer' (a due member of the timers ZSET; delivered once),
---       3 event JSON, 4 target execution ID ('' = current), 5 message ID (route) or timer member (timer),
+--       3 event JSON, 4 target execution ID (none = current), 5 message ID (route) or timer member (timer),
 --       6 kind: 'start' for ExecutionStarted, else 'other'.
 --       For 'start': 7 execution ID, 8 name, 9 input, 10 version, 11 parent ID, 12 created ms
---       Route mode may add 13 lease token, 14 lease ms, 15 max messages (7-12 padded for other kinds):
+--       Route mode may add 13 lease token, 14 lease ms, 15 max messages (7-12 missing for other kinds):
 --       an idle target is then leased to the routing worker.
+--       A missing argument is a single NUL ('\0').
 -- Entities: a message to a missing or finished entity ID ('@name@key') creates it as Pending first
 --   (KEYS[13] is then the entity name's index).
 -- Returns: 1 delivered, the target's work item when leased (as lock_orchestration), 0 dropped (missing, finished, other execution, duplicate),
 --          'REJECT' when a start message meets a live instance of another execution.
 -- Errors (client mode): 'DT_NOT_FOUND', 'DT_COMPLETED <status>'.
 local function deliver_message(KEYS, ARGV)
+  ARGV = emptyForNone(ARGV)
   local id, mode, event, target, kind = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[6]
   local now = nowMs()
   if mode == 'timer' then

@@ -43,6 +43,16 @@ local function nowMs()
   return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 end
 
+-- Arguments spell "no value" one way, as a single NUL ('\0'). The functions whose missing
+-- arguments become fields where '' means none (the data layout) read ARGV through this.
+local function emptyForNone(ARGV)
+  local out = {}
+  for i = 1, #ARGV do
+    if ARGV[i] == '\0' then out[i] = '' else out[i] = ARGV[i] end
+  end
+  return out
+end
+
 -- Whether a live lease is held on the instance.
 local function isLeased(KEYS, now)
   local lx = redis.call('HGET', KEYS[K_INST], 'lx')

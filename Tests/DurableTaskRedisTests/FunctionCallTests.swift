@@ -36,7 +36,8 @@ struct FunctionCallTests {
         let start = ExecutionStartedEvent(name: "Hello", instanceId: "i", executionId: "e1", input: nil)
         let call = try CreateInstanceCall(keys: Self.hub, request: CreateInstanceRequest(executionStarted: start), timerMember: nil)
         #expect(call.arguments.count == 12)
-        #expect(call.arguments[3] == "" && call.arguments[7] == "" && call.arguments[10] == "" && call.arguments[11] == "")
+        // Every missing argument is one NUL.
+        #expect([3, 4, 5, 7, 10, 11].map { call.arguments[$0] } == Array(repeating: "\0", count: 6))
         #expect(call.keys == Self.hub.instanceKeys("i", name: "Hello"))
     }
 
@@ -53,9 +54,10 @@ struct FunctionCallTests {
         let routed = try DeliverMessageCall(keys: Self.hub, message: message, mode: .route(messageId: "0-1", lease: lease))
         #expect(routed.arguments.count == 15)
         #expect(Array(routed.arguments[0...1]) == ["i", "route"] && routed.arguments[4] == "0-1" && routed.arguments[5] == "other")
+        #expect(Array(routed.arguments[6..<12]) == Array(repeating: "\0", count: 6))
         #expect(Array(routed.arguments[12...]) == ["tok", "30000", "5"])
         let client = try DeliverMessageCall(keys: Self.hub, message: message, mode: .client)
-        #expect(client.arguments.count == 6 && client.arguments[1] == "client" && client.arguments[4] == "")
+        #expect(client.arguments.count == 6 && client.arguments[1] == "client" && client.arguments[3] == "\0" && client.arguments[4] == "\0")
     }
 
     @Test func lockOrchestration() throws {
@@ -69,11 +71,11 @@ struct FunctionCallTests {
         #expect(try CompleteOrchestrationCall.decode(.array(["next", "1-0", "1-1"]))
             == .init(nextReady: "next", outboxEntryIds: ["1-0", "1-1"]))
         #expect(throws: DurableTaskError.self) { try CompleteOrchestrationCall.decode(.integer(1)) }
-        // Payloads that are absent are one NUL; an empty payload is a value.
+        // A missing argument is one NUL; an empty output is a value.
         let item = OrchestrationWorkItem(instanceId: "i", executionId: "e", messages: [], historyLength: 0, lockToken: "tok")
         let result = OrchestrationTurnResult(historyToAppend: [], status: .completed, output: "", customStatus: nil)
         let call = try CompleteOrchestrationCall(keys: Self.hub, item: item, result: result, updatedAt: Date(), takesNext: false)
-        #expect(Array(call.arguments[4...8]) == ["", "\0", "\0", "", "\0"])
+        #expect(Array(call.arguments[4...8]) == ["", "\0", "\0", "\0", "\0"])
         #expect(Array(call.arguments[10...]) == ["0", "0", "0", "0", "0"])
     }
 

@@ -99,6 +99,16 @@ enum LuaLibrary {
           return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
         end
 
+        -- Arguments spell "no value" one way, as a single NUL ('\0'). The functions whose missing
+        -- arguments become fields where '' means none (the data layout) read ARGV through this.
+        local function emptyForNone(ARGV)
+          local out = {}
+          for i = 1, #ARGV do
+            if ARGV[i] == '\0' then out[i] = '' else out[i] = ARGV[i] end
+          end
+          return out
+        end
+
         -- Whether a live lease is held on the instance.
         local function isLeased(KEYS, now)
           local lx = redis.call('HGET', KEYS[K_INST], 'lx')
@@ -215,7 +225,7 @@ enum LuaLibrary {
         -- dt_complete_activity: apply an activity result exactly once.
         -- KEYS: the instance layout of lib.lua.
         -- ARGV: 1 instance ID, 2 stream entry ID, 3 consumer name, 4 lease duration ms, 5 result event JSON,
-        --       6 execution ID that scheduled the activity, 7 orchestration lease token ('' = do not lease),
+        --       6 execution ID that scheduled the activity, 7 orchestration lease token (NUL = do not lease),
         --       8 orchestration lease duration ms, 9 max messages
         -- Returns: 0 dropped (the instance moved on to another execution or finished), 1 applied, or, when
         --          the instance was not leased and a token was given, the instance leased to the caller:
@@ -223,6 +233,7 @@ enum LuaLibrary {
         -- Errors: 'DT_LEASE_LOST' when the entry is not pending for this consumer within its lease
         --         (already completed, or reclaimed by another worker): the duplicate is dropped.
         local function complete_activity(KEYS, ARGV)
+          ARGV = emptyForNone(ARGV)
           local id, entry, consumer = ARGV[1], ARGV[2], ARGV[3]
           local now = nowMs()
           local p = redis.call('XPENDING', KEYS[K_ACT], 'dt', entry, entry, 1)
@@ -247,7 +258,7 @@ enum LuaLibrary {
         -- dt_complete_orchestration: commit one orchestration turn, all or nothing.
         -- KEYS: the instance layout of lib.lua.
         -- ARGV: 1 instance ID, 2 lease token, 3 replace history (0/1), 4 status, 5 output ('\0' = none),
-        --       6 failure JSON ('\0' = none), 7 custom status ('\0' = none), 8 new execution ID ('' = unchanged),
+        --       6 failure JSON ('\0' = none), 7 custom status ('\0' = none), 8 new execution ID ('\0' = unchanged),
         --       9 new input ('\0' = none), 10 updated ms,
         --       then counted groups: H, H history event JSON;
         --       A, A activities as 6 fields each (execution ID, task ID, name, input, attempt, instance ID);
@@ -288,7 +299,7 @@ enum LuaLibrary {
           for _, p in ipairs({ { 'out', ARGV[5] }, { 'fd', ARGV[6] }, { 'cs', ARGV[7] } }) do
             if field(p[2]) then sets[#sets + 1] = p[1]; sets[#sets + 1] = p[2] else dels[#dels + 1] = p[1] end
           end
-          if ARGV[8] ~= '' then
+          if field(ARGV[8]) then
             sets[#sets + 1] = 'e'; sets[#sets + 1] = ARGV[8]
             sets[#sets + 1] = 'in'; sets[#sets + 1] = field(ARGV[9]) or ''
           end
@@ -337,12 +348,14 @@ enum LuaLibrary {
 
         -- dt_create_instance: create an instance atomically under the reuse policy; optional signal-with-start.
         -- KEYS: the instance layout of lib.lua (KEYS[13] is the index of the new orchestrator name).
-        -- ARGV: 1 instance ID, 2 execution ID, 3 name, 4 input ('' = none), 5 version, 6 parent ID,
-        --       7 created ms, 8 scheduled start ms ('' = now), 9 policy ('fail' | 'useExisting' | 'terminateExisting'),
-        --       10 start message JSON, 11 event message JSON ('' = none), 12 timer member for a scheduled start
+        -- ARGV: 1 instance ID, 2 execution ID, 3 name, 4 input, 5 version, 6 parent ID,
+        --       7 created ms, 8 scheduled start ms (none = now), 9 policy ('fail' | 'useExisting' | 'terminateExisting'),
+        --       10 start message JSON, 11 event message JSON, 12 timer member for a scheduled start;
+        --       a missing argument is a single NUL ('\0').
         -- Returns: { 1 | 0 (created or not), execution ID of the instance that now has the ID }
         -- Errors: 'DT_EXISTS <status>' when a live instance has the ID and the policy is 'fail'.
         local function create_instance(KEYS, ARGV)
+          ARGV = emptyForNone(ARGV)
           local id, exec, policy = ARGV[1], ARGV[2], ARGV[9]
           local now = nowMs()
           local cur = redis.call('HMGET', KEYS[K_INST], 's', 'e')
@@ -381,17 +394,19 @@ enum LuaLibrary {
         -- ARGV: 1 instance ID, 2 mode: 'client' (raise/terminate/suspend/resume from a client),
         --       'route' (from another instance's outbox; deduplicated by message ID) or
         --       'timer' (a due member of the timers ZSET; delivered once),
-        --       3 event JSON, 4 target execution ID ('' = current), 5 message ID (route) or timer member (timer),
+        --       3 event JSON, 4 target execution ID (none = current), 5 message ID (route) or timer member (timer),
         --       6 kind: 'start' for ExecutionStarted, else 'other'.
         --       For 'start': 7 execution ID, 8 name, 9 input, 10 version, 11 parent ID, 12 created ms
-        --       Route mode may add 13 lease token, 14 lease ms, 15 max messages (7-12 padded for other kinds):
+        --       Route mode may add 13 lease token, 14 lease ms, 15 max messages (7-12 missing for other kinds):
         --       an idle target is then leased to the routing worker.
+        --       A missing argument is a single NUL ('\0').
         -- Entities: a message to a missing or finished entity ID ('@name@key') creates it as Pending first
         --   (KEYS[13] is then the entity name's index).
         -- Returns: 1 delivered, the target's work item when leased (as lock_orchestration), 0 dropped (missing, finished, other execution, duplicate),
         --          'REJECT' when a start message meets a live instance of another execution.
         -- Errors (client mode): 'DT_NOT_FOUND', 'DT_COMPLETED <status>'.
         local function deliver_message(KEYS, ARGV)
+          ARGV = emptyForNone(ARGV)
           local id, mode, event, target, kind = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[6]
           local now = nowMs()
           if mode == 'timer' then

@@ -32,13 +32,10 @@ extension FunctionCall {
 
 /// The `ARGV` of a function call, appended in the order of its contract.
 ///
-/// "No value" has one spelling per kind of argument, decided here and nowhere else:
-/// - a payload (an input, output, custom status or failure, where the empty string is a value):
-///   ``none``, a single NUL;
-/// - anything else (an ID, a token, a time, a name, where the empty string is not a value): the
-///   empty string.
+/// "No value" has one spelling, ``none`` (a single NUL), for every argument of every function: an
+/// empty string stays a value (an empty output, for example).
 struct FunctionArguments: Sendable {
-    /// How a function's contract spells a missing payload.
+    /// How the functions' contracts spell a missing argument.
     static let none = "\0"
 
     /// The arguments so far.
@@ -54,14 +51,12 @@ struct FunctionArguments: Sendable {
     mutating func add(_ value: Int64) { values.append(String(value)) }
     /// Appends `1` or `0`.
     mutating func add(_ flag: Bool) { values.append(flag ? "1" : "0") }
-    /// Appends a payload, or ``none``.
-    mutating func add(payload: String?) { values.append(payload ?? Self.none) }
-    /// Appends an ID, token, time or name, or the empty string for none.
-    mutating func add(optional value: String?) { values.append(value ?? "") }
-    /// Appends empty strings until there are `count` arguments (the optional arguments a contract
-    /// puts before those that follow).
+    /// Appends a value, or ``none``.
+    mutating func add(optional value: String?) { values.append(value ?? Self.none) }
+    /// Appends ``none`` until there are `count` arguments (the optional arguments a contract puts
+    /// before those that follow).
     mutating func skip(to count: Int) {
-        while values.count < count { values.append("") }
+        while values.count < count { values.append(Self.none) }
     }
 }
 

@@ -88,7 +88,7 @@ struct DeliverMessageCall: FunctionCall {
         a.add(try RedisCodec.encode(message.event))
         a.add(optional: message.executionId)
         switch mode {
-        case .client: a.add("")
+        case .client: a.add(optional: nil)
         case .route(let id, _): a.add(id)
         case .timer(let member): a.add(member)
         }
