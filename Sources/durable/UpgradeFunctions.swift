@@ -26,8 +26,13 @@ struct UpgradeFunctions: AsyncParsableCommand {
         do {
             var url = try RedisURL(redis)
             if let file = redisPasswordFile {
-                let text = try String(contentsOfFile: file, encoding: .utf8)
-                url.password = text.split(whereSeparator: \.isNewline).first.map(String.init) ?? ""
+                guard let text = try? String(contentsOfFile: file, encoding: .utf8),
+                    let password = text.split(whereSeparator: \.isNewline).first, !password.isEmpty
+                else {
+                    FileHandle.standardError.write(Data("durable: error: cannot read a password from \(file) (--redis-password-file)\n".utf8))
+                    throw ExitCode(1)
+                }
+                url.password = String(password)
             }
             let logger = Logger(label: "durable", factory: { _ in SwiftLogNoOpLogHandler() })
             let upgrade = try await RedisOrchestrationStore.upgradeFunctionLibrary(url: url, logger: logger)

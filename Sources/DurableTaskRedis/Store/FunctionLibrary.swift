@@ -37,6 +37,10 @@ enum FunctionLibrary {
             ["FUNCTION", "LIST", "LIBRARYNAME", LuaLibrary.name],
             ["FCALL_RO", LuaLibrary.Function.libraryVersion.rawValue, "0"],
         ])
+        if let message = replies.first?.errorMessage, message.lowercased().contains("unknown command") {
+            throw DurableTaskError(
+                .storeFailure, "this Redis has no Redis Functions (\(message)); the task hub needs Redis 7.0 or later")
+        }
         guard replies.count == 2, let libraries = replies[0].array else {
             throw DurableTaskError(.storeFailure, "unexpected FUNCTION LIST reply: \(replies.first ?? .null)")
         }
