@@ -157,7 +157,7 @@ let package = Package(
         .executableTarget(
             name: "durable",
             dependencies: [
-                "DurableTaskHost", "DurableExamples", "DurableTaskHTTP",
+                "DurableTaskHost", "DurableTaskRedis", "DurableExamples", "DurableTaskHTTP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "SystemPackage", package: "swift-system"),

@@ -1,6 +1,9 @@
--- lib.lua: helpers prepended to every instance script by scripts/generate-lua.sh.
+-- lib.lua: local helpers shared by the library's functions (scripts/generate-lua.sh puts this file
+-- after header.lua and before the functions). Redis Functions have no KEYS and ARGV globals: each
+-- function receives them as its parameters (named KEYS and ARGV), and the helpers that read keys
+-- take KEYS as their first parameter. Everything here is local: the library may not set globals.
 --
--- Every instance script receives the same KEYS layout (all keys share the hash tag {hub:p}):
+-- Every instance function receives the same KEYS layout (all keys share the hash tag {hub:p}):
 --   KEYS[1]  i:<id>        HASH   instance state (fields below)
 --   KEYS[2]  h:<id>        LIST   history events (JSON)
 --   KEYS[3]  in:<id>       LIST   inbox: pending messages (JSON history events)
@@ -29,7 +32,7 @@ local K_ACT, K_OUTBOX, K_CREATED, K_IDS, K_NAME, K_SEEN, K_WAIT, K_STATUS0 = 9, 
 local STATUS = { Pending = 0, Running = 1, Completed = 2, ContinuedAsNew = 3, Failed = 4, Canceled = 5,
   Terminated = 6, Suspended = 7 }
 
-local function statusKey(s) return KEYS[K_STATUS0 + STATUS[s]] end
+local function statusKey(KEYS, s) return KEYS[K_STATUS0 + STATUS[s]] end
 
 local function isLive(s)
   return s == 'Pending' or s == 'Running' or s == 'Suspended' or s == 'ContinuedAsNew'
@@ -40,22 +43,32 @@ local function nowMs()
   return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 end
 
+-- Arguments spell "no value" one way, as a single NUL ('\0'). The functions whose missing
+-- arguments become fields where '' means none (the data layout) read ARGV through this.
+local function emptyForNone(ARGV)
+  local out = {}
+  for i = 1, #ARGV do
+    if ARGV[i] == '\0' then out[i] = '' else out[i] = ARGV[i] end
+  end
+  return out
+end
+
 -- Whether a live lease is held on the instance.
-local function isLeased(now)
+local function isLeased(KEYS, now)
   local lx = redis.call('HGET', KEYS[K_INST], 'lx')
   return lx and tonumber(lx) > now
 end
 
 -- Queues the instance for a worker unless it is leased (the lease holder requeues it on release).
-local function makeReady(id, now)
-  if isLeased(now) then return end
+local function makeReady(KEYS, id, now)
+  if isLeased(KEYS, now) then return end
   if redis.call('ZADD', KEYS[K_QUEUED], 'NX', now, id) == 1 then
     redis.call('RPUSH', KEYS[K_READY], id)
   end
 end
 
 -- Wakes every client waiting on this instance (they re-read its state).
-local function notifyWaiters()
+local function notifyWaiters(KEYS)
   local w = tonumber(redis.call('HGET', KEYS[K_INST], 'w') or '0')
   if w > 0 then
     for _ = 1, w do redis.call('RPUSH', KEYS[K_WAIT], '1') end
@@ -65,17 +78,17 @@ local function notifyWaiters()
 end
 
 -- Moves the instance between status indexes and records the status.
-local function setStatus(id, old, new, created)
+local function setStatus(KEYS, id, old, new, created)
   if old == new then return end
-  if old and STATUS[old] then redis.call('ZREM', statusKey(old), id) end
-  redis.call('ZADD', statusKey(new), created, id)
+  if old and STATUS[old] then redis.call('ZREM', statusKey(KEYS, old), id) end
+  redis.call('ZADD', statusKey(KEYS, new), created, id)
   redis.call('HSET', KEYS[K_INST], 's', new)
 end
 
 -- Removes an instance's state, history, inbox, lease and index entries (not its name index:
 -- callers pass the current name's index as KEYS[13]; stale entries elsewhere are skipped by queries).
-local function dropInstance(id, status)
-  if status and STATUS[status] then redis.call('ZREM', statusKey(status), id) end
+local function dropInstance(KEYS, id, status)
+  if status and STATUS[status] then redis.call('ZREM', statusKey(KEYS, status), id) end
   redis.call('DEL', KEYS[K_INST], KEYS[K_HIST], KEYS[K_INBOX])
   redis.call('ZREM', KEYS[K_LEASES], id)
   redis.call('ZREM', KEYS[K_QUEUED], id)
@@ -83,11 +96,11 @@ end
 
 -- Creates (or replaces) the instance record as Pending and indexes it.
 -- a: { id, exec, name, input, version, parent, created, scheduled }
-local function createRecord(a)
+local function createRecord(KEYS, a)
   redis.call('DEL', KEYS[K_INST])
   redis.call('HSET', KEYS[K_INST], 'n', a.name, 'e', a.exec, 'in', a.input, 'ct', a.created, 'ut', a.created,
     'pi', a.parent, 'st', a.scheduled, 'v', a.version, 'hl', 0)
-  setStatus(a.id, nil, 'Pending', a.created)
+  setStatus(KEYS, a.id, nil, 'Pending', a.created)
   redis.call('ZADD', KEYS[K_CREATED], a.created, a.id)
   redis.call('ZADD', KEYS[K_IDS], 0, a.id)
   redis.call('ZADD', KEYS[K_NAME], a.created, a.id)
@@ -97,7 +110,7 @@ end
 -- { execution ID, history length, message count, delivery count, message JSON... }, or nil if the
 -- inbox is empty. Each lease counts a delivery; a commit resets the count. After a delivery that
 -- did not commit, one message at a time isolates a poison message.
-local function leaseInstance(id, token, leaseMs, max, now)
+local function leaseInstance(KEYS, id, token, leaseMs, max, now)
   local n = redis.call('LLEN', KEYS[K_INBOX])
   if n == 0 then return nil end
   local dc = redis.call('HINCRBY', KEYS[K_INST], 'dc', 1)

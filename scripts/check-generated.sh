@@ -5,11 +5,11 @@ cd "$(dirname "$0")/.."
 tmp=$(mktemp)
 trap 'rm -f "$tmp"' EXIT
 scripts/generate-lua.sh "$tmp"
-if ! diff -u Sources/DurableTaskRedis/Generated/LuaScripts.swift "$tmp"; then
-  echo "error: Sources/DurableTaskRedis/Generated/LuaScripts.swift is stale; run scripts/generate-lua.sh and commit" >&2
+if ! diff -u Sources/DurableTaskRedis/Generated/LuaLibrary.swift "$tmp"; then
+  echo "error: Sources/DurableTaskRedis/Generated/LuaLibrary.swift is stale; run scripts/generate-lua.sh and commit" >&2
   exit 1
 fi
-echo "generated Lua scripts are fresh"
+echo "the generated Lua library is fresh"
 
 # The protobuf/gRPC code needs protoc plugins that CI does not build, so this only checks that each
 # generated file records the sha256 of the current proto (scripts/generate-proto.sh writes it).

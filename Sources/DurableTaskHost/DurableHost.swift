@@ -165,6 +165,8 @@ public struct DurableHost: Sendable {
                 configuration: .init(
                     taskHub: configuration.taskHub, partitions: configuration.partitions, leaseTimeout: configuration.leaseTimeout),
                 logger: logger)
+        } catch let error as DurableTaskError where error.code == .functionLibraryMismatch {
+            throw HostError(.functionLibraryMismatch, redacted(error.message))
         } catch {
             throw HostError(
                 .redisUnreachable,
@@ -172,6 +174,9 @@ public struct DurableHost: Sendable {
         }
         do {
             try await store.createTaskHub()
+        } catch let error as DurableTaskError where error.code == .functionLibraryMismatch {
+            await store.close()
+            throw HostError(.functionLibraryMismatch, redacted(error.message))
         } catch {
             await store.close()
             throw HostError(

@@ -38,6 +38,9 @@ extension ErrorCode where Domain == HostError {
     public static var invalidConfiguration: Self { Self("invalidConfiguration") }
     /// Redis could not be reached or did not accept the connection.
     public static var redisUnreachable: Self { Self("redisUnreachable") }
+    /// Redis holds another version of the `durabletask` Redis Functions library; the message says
+    /// how to upgrade (`durable upgrade-functions`).
+    public static var functionLibraryMismatch: Self { Self("functionLibraryMismatch") }
     /// The embedded redis-server could not be started.
     public static var embeddedRedisFailed: Self { Self("embeddedRedisFailed") }
     /// The HTTP API could not listen on its address.

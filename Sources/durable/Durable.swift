@@ -6,5 +6,5 @@ struct Durable: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "durable",
         abstract: "A durable orchestration engine whose task hub lives in Redis.",
-        subcommands: [Serve.self])
+        subcommands: [Serve.self, UpgradeFunctions.self])
 }

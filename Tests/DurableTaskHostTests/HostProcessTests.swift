@@ -224,6 +224,44 @@ struct HostProcessTests {
         }
     }
 
+    /// A Redis that holds another version of the Redis Functions library: `durable serve` exits
+    /// with one line naming both versions and the upgrade step; after `durable upgrade-functions`
+    /// it starts.
+    @Test func anotherFunctionLibraryVersionExitsWithOneLineUntilUpgraded() async throws {
+        try await withRedisServer { server in
+            let directory = try makeTempDirectory()
+            defer { try? FileManager.default.removeItem(atPath: directory) }
+            let raw = try await RedisConnection.connect(configuration: try RedisConfiguration(url: server.url), logger: Self.quiet)
+            let other = RedisOrchestrationStore.functionLibraryVersion + 41
+            _ = try await raw.send([
+                "FUNCTION", "LOAD",
+                "#!lua name=durabletask\nredis.register_function{function_name='dt_library_version', callback=function() return \(other) end, flags={'no-writes'}}",
+            ])
+            await raw.close()
+
+            let refused = try await HostProcess.start(["serve", "--redis", server.url, "--task-hub", "lib", "--port", "0"], in: directory)
+            defer { refused.kill9() }
+            #expect(try await refused.waitForExit(timeout: .seconds(20)) == 1)
+            let lines = refused.printed.split(separator: "\n").filter { !$0.contains(" info ") && !$0.contains(" debug ") }
+            #expect(lines.count == 1, "expected one line, got: \(refused.printed)")
+            let line = String(lines.first ?? "")
+            #expect(line.hasPrefix("durable: error: Redis holds version \(other) of the Redis Functions library"), "got: \(line)")
+            #expect(line.contains("needs version \(RedisOrchestrationStore.functionLibraryVersion)"), "got: \(line)")
+            #expect(line.contains("durable upgrade-functions --redis"), "got: \(line)")
+
+            let upgrade = try await HostProcess.start(["upgrade-functions", "--redis", server.url], in: directory)
+            defer { upgrade.kill9() }
+            #expect(try await upgrade.waitForExit(timeout: .seconds(20)) == 0)
+            #expect(upgrade.printed.contains("version \(other) -> version \(RedisOrchestrationStore.functionLibraryVersion)"), "got: \(upgrade.printed)")
+
+            let host = try await HostProcess.start(["serve", "--redis", server.url, "--task-hub", "lib", "--port", "0"], in: directory)
+            defer { host.kill9() }
+            _ = try await host.waitForPort()
+            host.signal(SIGTERM)
+            #expect(try await host.waitForExit() == 0)
+        }
+    }
+
     /// A busy port is refused before anything starts.
     @Test func busyPortExitsWithOneLine() async throws {
         try await withRedisServer { server in

@@ -7,7 +7,7 @@ import Foundation
 import Logging
 import Testing
 
-/// Redis-specific failure handling: killed workers, fencing, NOSCRIPT, server restarts, dropped
+/// Redis-specific failure handling: killed workers, fencing, server restarts, dropped
 /// connections, several hubs on one server. Each test starts its own redis-server.
 @Suite("Redis store failures", .timeLimit(.minutes(3)))
 struct RedisFailureTests {
@@ -67,26 +67,6 @@ struct RedisFailureTests {
             #expect(try await raw.send(["DUMP", "dt:{fence:0}:i:\(id)"]) == before, "the instance hash must be byte-for-byte unchanged")
             #expect(try await raw.send(["LLEN", "dt:{fence:0}:h:\(id)"]) == .integer(0))
             #expect(try await raw.send(["LLEN", "dt:{fence:0}:in:\(id)"]) == .integer(1), "the message must stay in the inbox")
-        }
-    }
-
-    @Test func scriptsAreReloadedAfterScriptFlush() async throws {
-        try await withRedisServer { server in
-            let store = try await Self.store(server.url, hub: "flush")
-            defer { Task { await store.close() } }
-            try await TestHost.run(store: store) { host in
-                #expect(try await host.runToCompletion("Hello", input: "a").output(as: String.self) == "Hello a!")
-                let raw = try await RedisConnection.connect(configuration: try RedisConfiguration(url: server.url), logger: quietLogger)
-                #expect(try await raw.send(["SCRIPT", "FLUSH"]) == .status("OK"))
-                await raw.close()
-                #expect(try await host.runToCompletion("Hello", input: "b").output(as: String.self) == "Hello b!")
-                // Pipelined paths (outbox routing, timer delivery) reload scripts too.
-                try await adminSend(server.url, ["SCRIPT", "FLUSH"])
-                let parent = try await host.runToCompletion("Parent", input: "Chain")
-                #expect(try parent.output(as: String.self) == "Hello Tokyo!,Hello Seattle!,Hello London!")
-                try await adminSend(server.url, ["SCRIPT", "FLUSH"])
-                #expect(try await host.runToCompletion("Timer", input: 50).runtimeStatus == .completed)
-            }
         }
     }
 

@@ -26,9 +26,9 @@ struct RedisInvariantTests {
         return Int(calls) ?? 0
     }
 
-    /// Invariant 1: one orchestration turn is committed by exactly one EVALSHA, which applies
+    /// Invariant 1: one orchestration turn is committed by exactly one FCALL, which applies
     /// everything the turn produced.
-    @Test func oneTurnIsOneEvalsha() async throws {
+    @Test func oneTurnIsOneFcall() async throws {
         try await withRedisServer { server in
             let store = try await RedisFailureTests.store(server.url, hub: "one", partitions: 1)
             defer { Task { await store.close() } }
@@ -40,10 +40,10 @@ struct RedisInvariantTests {
             let processor = OrchestrationTurnProcessor(registry: TestOrchestrations.registry(probe: TestProbe()), logger: quietLogger)
             let output = try await processor.process(item, cached: nil) { try await store.readHistory(instanceId: id) }
             output.runner?.abandon()
-            let evalshaBefore = try await Self.commandCalls(raw, "evalsha")
+            let fcallBefore = try await Self.commandCalls(raw, "fcall")
             let xaddBefore = try await Self.commandCalls(raw, "xadd")
             try await store.completeOrchestrationWorkItem(item, result: output.result)
-            #expect(try await Self.commandCalls(raw, "evalsha") - evalshaBefore == 1)
+            #expect(try await Self.commandCalls(raw, "fcall") - fcallBefore == 1)
             // Everything the turn produced is there: 3 activities, the history, the consumed inbox.
             #expect(try await Self.commandCalls(raw, "xadd") - xaddBefore == 3)
             #expect(try await raw.send(["XLEN", "dt:{one:0}:act"]) == .integer(3))

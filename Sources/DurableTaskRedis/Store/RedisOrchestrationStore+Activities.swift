@@ -60,15 +60,15 @@ extension RedisOrchestrationStore {
         return ActivityWorkItem(request: request, lockToken: entryId, deliveryCount: deliveries)
     }
 
-    /// Delivers the result to the activity's instance and removes the activity, in one script: exactly once.
+    /// Delivers the result to the activity's instance and removes the activity, in one function call: exactly once.
     public func completeActivityWorkItem(_ item: ActivityWorkItem, result: HistoryEvent) async throws {
-        // The script leased the instance to us: hand its turn to this store's next lock call.
+        // The function leased the instance to us: hand its turn to this store's next lock call.
         if let leased = try await completeActivity(item, result: result) {
             orchestrationFeed.put([.leased(leased)])
         }
     }
 
-    /// Completes the activity and, if the instance is idle, leases its next turn to the caller in the same script.
+    /// Completes the activity and, if the instance is idle, leases its next turn to the caller in the same function call.
     public func completeActivityWorkItemLeasingTurn(_ item: ActivityWorkItem, result: HistoryEvent) async throws
         -> OrchestrationWorkItem?
     {
@@ -77,33 +77,29 @@ extension RedisOrchestrationStore {
         return next
     }
 
-    /// Runs complete_activity.lua; returns the instance's next turn if the script leased it to this store.
+    /// Calls dt_complete_activity; returns the instance's next turn if it leased it to this store.
     private func completeActivity(_ item: ActivityWorkItem, result: HistoryEvent) async throws
         -> OrchestrationWorkItem?
     {
-        let id = item.request.instanceId
-        let token = RandomIdentifier.uuidString()
-        let reply = try await run(LuaScripts.completeActivity, .activity, instance: id, [
-            id, item.lockToken, consumer, String(leaseMillis), try RedisCodec.encode(result), item.request.executionId,
-            token, String(leaseMillis), String(configuration.maxMessagesPerWorkItem),
-        ])
-        guard reply.array != nil else { return nil }
-        return try workItem(id: id, token: token, reply: reply)
+        let lease = newLease()
+        let call = try CompleteActivityCall(
+            keys: keys, item: item, consumer: consumer, activityLeaseMilliseconds: leaseMillis, result: result, turnLease: lease)
+        guard case .leased(let leased) = try await run(call, .activity) else { return nil }
+        return leased.workItem(instanceId: item.request.instanceId, token: lease.token)
     }
 
     /// Releases the activity lease so another worker runs it.
     public func abandonActivityWorkItem(_ item: ActivityWorkItem, reason: AbandonReason) async throws {
         // Make it look idle for longer than any lease, so the next XAUTOCLAIM takes it at once.
-        try await run(LuaScripts.abandonActivity, .activity, instance: item.request.instanceId, [
-            item.lockToken, consumer, String(leaseMillis * 10), reason == .notRun ? "1" : "0",
-        ])
+        try await run(
+            AbandonActivityCall(keys: keys, item: item, consumer: consumer, idleMilliseconds: leaseMillis * 10, notRun: reason == .notRun),
+            .activity)
         reclaimDue.store(true, ordering: .relaxed)
         activityFeed.nudge()
     }
 
     /// Extends the activity lease by ``Configuration/leaseTimeout``.
     public func renewActivityWorkItemLease(_ item: ActivityWorkItem) async throws {
-        let id = item.request.instanceId
-        try await run(LuaScripts.renewActivity, .activity, instance: id, [item.lockToken, consumer, String(leaseMillis)])
+        try await run(RenewActivityCall(keys: keys, item: item, consumer: consumer, leaseMilliseconds: leaseMillis), .activity)
     }
 }

@@ -3,67 +3,23 @@ import Foundation
 import Synchronization
 
 extension RedisOrchestrationStore {
-    /// Creates an instance atomically under the request's reuse policy (one script).
+    /// Creates an instance atomically under the request's reuse policy (one function call).
     public func createInstance(_ request: CreateInstanceRequest) async throws -> CreateInstanceResult {
-        let start = request.executionStarted
-        let id = start.instanceId
-        let startMessage = request.startMessage
-        let timerMember = start.scheduledStartTime == nil
-            ? "" : try RedisCodec.encode(StoredMessage(nonce: RandomIdentifier.uuidString(), message: startMessage))
-        let reply = try await run(LuaScripts.createInstance, .client, instance: id, name: start.name, [
-            id, start.executionId, start.name, start.input ?? "", start.version ?? "", start.parent?.instanceId ?? "",
-            RedisCodec.millis(request.createdAt), start.scheduledStartTime.map(RedisCodec.millis) ?? "",
-            request.reusePolicy.rawValue, try RedisCodec.encode(startMessage.event),
-            try request.eventMessage.map { try RedisCodec.encode($0.event) } ?? "", timerMember,
-        ])
-        guard let parts = reply.array, parts.count == 2, let created = parts[0].int, let exec = parts[1].string else {
-            throw DurableTaskError(.storeFailure, "unexpected create_instance reply: \(reply)")
+        let timerMember = try request.executionStarted.scheduledStartTime.map { _ in
+            try RedisCodec.encode(StoredMessage(nonce: RandomIdentifier.uuidString(), message: request.startMessage))
         }
-        return CreateInstanceResult(instanceId: id, executionId: exec, created: created == 1)
+        let reply = try await run(CreateInstanceCall(keys: keys, request: request, timerMember: timerMember), .client)
+        return CreateInstanceResult(instanceId: request.executionStarted.instanceId, executionId: reply.executionId, created: reply.created)
     }
 
     /// Enqueues a message to an existing instance; see ``OrchestrationStore/sendMessage(_:)``.
     public func sendMessage(_ message: OrchestrationMessage) async throws {
-        try await deliver(message, mode: "client", token: "")
-    }
-
-    /// Runs deliver_message.lua. Returns its reply (1, 0 or "REJECT").
-    @discardableResult
-    func deliver(_ message: OrchestrationMessage, mode: String, token: String) async throws -> RedisValue {
-        try await run(LuaScripts.deliverMessage, Self.category(mode), instance: message.instanceId, name: startName(message),
-                      try deliverArguments(message, mode: mode, token: token))
-    }
-
-    static func category(_ mode: String) -> RoundTripCounter.Category {
-        switch mode {
-        case "route": .orchestration
-        case "timer": .maintenance
-        default: .client
-        }
-    }
-
-    func startName(_ message: OrchestrationMessage) -> String? {
-        if case .executionStarted(let s) = message.event.kind { return s.name }
-        // A message may create an entity: its script needs the entity name's index.
-        return EntityID(instanceId: message.instanceId)?.name
-    }
-
-    func deliverArguments(_ message: OrchestrationMessage, mode: String, token: String) throws -> [String] {
-        var args = [message.instanceId, mode, try RedisCodec.encode(message.event), message.executionId ?? "", token]
-        if case .executionStarted(let s) = message.event.kind {
-            args += ["start", s.executionId, s.name, s.input ?? "", s.version ?? "", s.parent?.instanceId ?? "",
-                     RedisCodec.millis(message.event.timestamp)]
-        } else {
-            args.append("other")
-        }
-        return args
+        try await run(DeliverMessageCall(keys: keys, message: message, mode: .client), .client)
     }
 
     /// Marks a failed instance `Running` and enqueues the rewind, atomically.
     public func rewindInstance(_ message: OrchestrationMessage) async throws {
-        try await run(LuaScripts.rewindInstance, .client, instance: message.instanceId, [
-            message.instanceId, try RedisCodec.encode(message.event),
-        ])
+        try await run(RewindInstanceCall(keys: keys, message: message), .client)
     }
 
     /// The instance's state, or `nil` if it does not exist.
@@ -88,41 +44,32 @@ extension RedisOrchestrationStore {
         -> OrchestrationMetadata?
     {
         let deadline = ContinuousClock.now + timeout
-        let arguments = [condition == .started ? "started" : "completed"] + InstanceFields.names
-        // One script reads the state and, if the condition does not hold yet, registers this
+        let call = WaitRegisterCall(keys: keys, instanceId: instanceId, condition: condition, fields: InstanceFields.names)
+        // One function reads the state and, if the condition does not hold yet, registers this
         // waiter; the next status change pushes a token to w:<id>.
-        var reply = try await run(LuaScripts.waitRegister, .client, instance: instanceId, arguments)
+        var state = try await run(call, .client)
         while true {
-            guard let parts = reply.array, let satisfied = parts.first?.int,
-                let metadata = try InstanceFields.metadata(id: instanceId, parts.dropFirst().map(\.string))
-            else { return nil }
+            guard let current = state, let metadata = try InstanceFields.metadata(id: instanceId, current.fields) else { return nil }
             let remaining = deadline - ContinuousClock.now
-            if satisfied == 1 || remaining <= .zero || Task.isCancelled { return metadata }
+            if current.satisfied || remaining <= .zero || Task.isCancelled { return metadata }
             let wait = min(remaining, configuration.maxBlockingWait)
             // Block for the token and read again in one round trip: Redis runs the pipelined
-            // script as soon as BLPOP returns.
+            // function as soon as BLPOP returns.
             counters.add(.client)
-            let keys = self.keys.instanceKeys(instanceId)
             let replies = try await blocking.withConnection { c in
-                try await c.pipeline([
-                    ["BLPOP", self.keys.waiters(instanceId), wait.redisSeconds],
-                    ["EVALSHA", LuaScripts.waitRegister.sha1, String(keys.count)] + keys + arguments,
-                ])
+                try await c.pipeline([["BLPOP", self.keys.waiters(instanceId), wait.redisSeconds], call.command])
             }
-            if replies.count == 2, replies[1].errorMessage == nil {
-                reply = replies[1]
-            } else {
-                // NOSCRIPT (or another error): run the script on its own, which loads it.
-                reply = try await run(LuaScripts.waitRegister, .client, instance: instanceId, arguments)
+            guard replies.count == 2 else {
+                throw DurableTaskError(.storeFailure, "unexpected wait reply: \(replies)")
             }
+            state = try Self.reply(replies[1], of: call).get()
         }
     }
 
     /// Deletes a finished instance, its history and its index entries.
     public func purgeInstance(_ instanceId: String) async throws -> Bool {
         guard let metadata = try await getInstance(instanceId) else { return false }
-        let reply = try await run(LuaScripts.purgeInstance, .client, instance: instanceId, name: metadata.name, [instanceId])
-        return reply.int == 1
+        return try await run(PurgeInstanceCall(keys: keys, instanceId: instanceId, name: metadata.name), .client)
     }
 
     /// Deletes every finished instance that matches the filter and returns how many.
@@ -134,8 +81,7 @@ extension RedisOrchestrationStore {
                 statuses: filter.statuses, createdFrom: filter.createdFrom, createdTo: filter.createdTo,
                 pageSize: 500, continuationToken: token, fetchInputsAndOutputs: false))
             for m in page.instances where m.runtimeStatus.isTerminal {
-                let reply = try await run(LuaScripts.purgeInstance, .client, instance: m.instanceId, name: m.name, [m.instanceId])
-                purged += reply.int ?? 0
+                if try await run(PurgeInstanceCall(keys: keys, instanceId: m.instanceId, name: m.name), .client) { purged += 1 }
             }
             token = page.continuationToken
         } while token != nil

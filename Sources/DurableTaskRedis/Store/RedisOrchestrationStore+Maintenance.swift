@@ -5,7 +5,7 @@ import Logging
 extension RedisOrchestrationStore {
     /// Fires durable timers and recovers after dead workers, until the task is cancelled.
     ///
-    /// Timers: a watcher blocks in `BLPOP` on the partitions' timer wake lists (every script that
+    /// Timers: a watcher blocks in `BLPOP` on the partitions' timer wake lists (every function that
     /// adds a timer pushes a token) and wakes the timer loop, which otherwise sleeps locally until
     /// the next due time. Redis wakes blocked clients' timeouts only on its 100 ms tick, so the
     /// precise wait happens here, and a timer fires within a few milliseconds of its due time.
@@ -15,7 +15,7 @@ extension RedisOrchestrationStore {
     /// (never less often than once per lease timeout); see ``recoveryScan()``. An idle hub costs
     /// one scan per period and one blocking read per ``Configuration/maxBlockingWait``.
     /// While Redis is unreachable both back off (100 ms doubling to 5 s, with jitter) and the
-    /// store logs the outage once. Every worker runs this; the scripts make the work idempotent.
+    /// store logs the outage once. Every worker runs this; the functions make the work idempotent.
     /// When it ends (the worker stopped), the store's blocking readers stop too.
     public func runMaintenance() async throws {
         let wake = WakeSignal()
@@ -92,17 +92,17 @@ extension RedisOrchestrationStore {
         let replies = try await commands((0..<keys.partitions).map {
             ["ZRANGEBYSCORE", keys.timers($0), "-inf", now, "LIMIT", "0", "256"]
         })
-        var calls: [(instance: String, name: String?, arguments: [String])] = []
+        var calls: [DeliverMessageCall] = []
         for (p, reply) in replies.enumerated() {
             for member in reply.stringArray?.compactMap({ $0 }) ?? [] {
                 var message = try RedisCodec.decode(StoredMessage.self, member).message
                 message.deliverAt = nil
                 guard keys.partition(of: message.instanceId) == p else { continue }
-                calls.append((message.instanceId, startName(message), try deliverArguments(message, mode: "timer", token: member)))
+                calls.append(try DeliverMessageCall(keys: keys, message: message, mode: .timer(member: member)))
             }
         }
-        // Every due timer in one pipelined round trip; each delivery is its own atomic script.
-        for result in try await runPipelined(LuaScripts.deliverMessage, .maintenance, calls) { _ = try result.get() }
+        // Every due timer in one pipelined round trip; each delivery is its own atomic function call.
+        for result in try await runPipelined(calls, .maintenance) { _ = try result.get() }
         counters.add(.maintenance)
         let heads = try await commands((0..<keys.partitions).map { ["ZRANGE", keys.timers($0), "0", "0", "WITHSCORES"] })
         let due = heads.compactMap { $0.stringArray?.last.flatMap { $0 }.flatMap(Double.init) }.min()

@@ -24,29 +24,17 @@ extension RedisOrchestrationStore {
 
     /// Leases an instance popped from a ready list; `nil` if there is nothing to do after all.
     func lock(_ id: String) async throws -> OrchestrationWorkItem? {
-        let token = RandomIdentifier.uuidString()
-        let reply = try await run(LuaScripts.lockOrchestration, .orchestration, instance: id, [
-            id, token, String(leaseMillis), String(configuration.maxMessagesPerWorkItem),
-        ])
-        return try workItem(id: id, token: token, reply: reply)
+        let lease = newLease()
+        let leased = try await run(LockOrchestrationCall(keys: keys, instanceId: id, lease: lease), .orchestration)
+        return leased?.workItem(instanceId: id, token: lease.token)
     }
 
-    /// Parses a lease reply `{ execution ID, history length, count, delivery count, message JSON... }`.
-    func workItem(id: String, token: String, reply: RedisValue) throws -> OrchestrationWorkItem? {
-        guard let parts = reply.array else { return nil }
-        guard parts.count >= 4, let exec = parts[0].string, let length = parts[1].int, let count = parts[2].int,
-            let deliveries = parts[3].int, parts.count == 4 + count
-        else { throw DurableTaskError(.storeFailure, "unexpected lock_orchestration reply: \(reply)") }
-        let messages = try parts[4...].map { value -> OrchestrationMessage in
-            let event = try RedisCodec.decode(HistoryEvent.self, value.string ?? "")
-            return OrchestrationMessage(instanceId: id, event: event)
-        }
-        return OrchestrationWorkItem(
-            instanceId: id, executionId: exec.isEmpty ? nil : exec, messages: messages, historyLength: length, lockToken: token,
-            deliveryCount: deliveries)
+    /// A new lease for this store: a fresh token, the lease timeout and the most messages per work item.
+    func newLease() -> LeaseRequest {
+        LeaseRequest(token: RandomIdentifier.uuidString(), milliseconds: leaseMillis, maxMessages: configuration.maxMessagesPerWorkItem)
     }
 
-    /// Commits a turn in one script, fenced by the lease token, then delivers its outbound messages.
+    /// Commits a turn in one function call, fenced by the lease token, then delivers its outbound messages.
     public func completeOrchestrationWorkItem(_ item: OrchestrationWorkItem, result: OrchestrationTurnResult) async throws {
         let entryIds = try await commit(item, result: result)
         guard !result.messages.isEmpty else { return }
@@ -55,43 +43,17 @@ extension RedisOrchestrationStore {
         try await route(zip(entryIds, result.messages).map { (partition, $0.0, $0.1) }, leaseTargets: true)
     }
 
-    /// Runs complete_orchestration.lua; returns the IDs of the outbox entries it wrote.
+    /// Calls dt_complete_orchestration; returns the IDs of the outbox entries it wrote.
     func commit(_ item: OrchestrationWorkItem, result: OrchestrationTurnResult) async throws -> [String] {
-        let id = item.instanceId
-        let none = "\0"
-        var args: [String] = [
-            id, item.lockToken, result.replaceHistory ? "1" : "0", result.status.rawValue, result.output ?? none,
-            try result.failureDetails.map(RedisCodec.encode) ?? none, result.customStatus ?? none,
-            result.newExecution?.executionId ?? "", result.newExecution?.input ?? none, RedisCodec.millis(Date()),
-        ]
-        args.reserveCapacity(args.count + 4 + result.historyToAppend.count + result.activities.count * 6
-            + result.timers.count * 2 + result.messages.count * 2)
-        args.append(String(result.historyToAppend.count))
-        for event in result.historyToAppend { args.append(try RedisCodec.encode(event)) }
-        args.append(String(result.activities.count))
-        for a in result.activities {
-            args += [a.executionId, String(a.taskId), a.name, a.input ?? none, String(a.attempt), a.instanceId]
-        }
-        args.append(String(result.timers.count))
-        for timer in result.timers {
-            args.append(RedisCodec.millis(timer.deliverAt ?? Date()))
-            args.append(try RedisCodec.encode(StoredMessage(nonce: RandomIdentifier.uuidString(), message: timer)))
-        }
-        args.append(String(result.messages.count))
-        for message in result.messages {
-            args.append(message.instanceId)
-            args.append(try RedisCodec.encode(message))
-        }
         // A turn run by an activity loop (leased by its activity's completion) hands on nothing:
         // that loop goes back to activities, so the next ready instance stays for blocked workers.
         let takesNext = inlineTurns.withLock { $0.remove(item.lockToken) } == nil
-        args.append(takesNext ? "1" : "0")
-        let reply = try await run(LuaScripts.completeOrchestration, .orchestration, instance: id, args)
-        let parts = reply.stringArray ?? []
-        if let next = parts.first ?? nil {
+        let call = try CompleteOrchestrationCall(keys: keys, item: item, result: result, updatedAt: Date(), takesNext: takesNext)
+        let reply = try await run(call, .orchestration)
+        if let next = reply.nextReady {
             orchestrationFeed.put([.ready(next)])
         }
-        return parts.dropFirst().compactMap { $0 }
+        return reply.outboxEntryIds
     }
 
     /// Delivers outbox entries to their instances (deduplicated by entry ID), answers rejected
@@ -99,38 +61,32 @@ extension RedisOrchestrationStore {
     /// event is leased to this store at once, so its next turn needs no pop and no lock.
     func route(_ entries: [(partition: Int, entryId: String, message: OrchestrationMessage)], leaseTargets: Bool = false) async throws {
         guard !entries.isEmpty else { return }
-        // One pipelined round trip delivers every entry (each call is its own atomic script).
-        var tokens: [String?] = []
-        let calls = try entries.map { entry -> (instance: String, name: String?, arguments: [String]) in
-            var arguments = try deliverArguments(entry.message, mode: "route", token: "\(entry.partition)-\(entry.entryId)")
-            guard leaseTargets, !isStart(entry.message) else {
-                tokens.append(nil)
-                return (entry.message.instanceId, startName(entry.message), arguments)
-            }
-            let token = RandomIdentifier.uuidString()
-            tokens.append(token)
-            arguments += Array(repeating: "", count: max(0, 12 - arguments.count))
-            arguments += [token, String(leaseMillis), String(configuration.maxMessagesPerWorkItem)]
-            return (entry.message.instanceId, startName(entry.message), arguments)
+        // One pipelined round trip delivers every entry (each call is its own atomic function call).
+        var leases: [LeaseRequest?] = []
+        let calls = try entries.map { entry -> DeliverMessageCall in
+            // A start creates its instance; only an event to an existing one can lease it.
+            let lease = leaseTargets && !isStart(entry.message) ? newLease() : nil
+            leases.append(lease)
+            return try DeliverMessageCall(
+                keys: keys, message: entry.message, mode: .route(messageId: "\(entry.partition)-\(entry.entryId)", lease: lease))
         }
-        let results = try await runPipelined(LuaScripts.deliverMessage, .orchestration, calls)
-        for ((entry, token), result) in zip(zip(entries, tokens), results) {
-            guard let token, case .success(let reply) = result, reply.array != nil,
-                let leased = try workItem(id: entry.message.instanceId, token: token, reply: reply)
-            else { continue }
-            orchestrationFeed.put([.leased(leased)])
+        let results = try await runPipelined(calls, .orchestration)
+        for ((entry, lease), result) in zip(zip(entries, leases), results) {
+            guard let lease, case .success(.leased(let leased)) = result else { continue }
+            orchestrationFeed.put([.leased(leased.workItem(instanceId: entry.message.instanceId, token: lease.token))])
         }
         var rejections: [OrchestrationMessage] = []
         for (entry, result) in zip(entries, results) {
-            let reply = try result.get()
-            if reply.string == "REJECT", case .executionStarted(let start) = entry.message.event.kind,
+            if try result.get() == .rejected, case .executionStarted(let start) = entry.message.event.kind,
                 let failure = OrchestrationMessage.subOrchestrationRejected(start, at: Date())
             {
                 rejections.append(failure)
             }
         }
         for failure in rejections {
-            try await deliver(failure, mode: "route", token: "reject-" + RandomIdentifier.uuidString())
+            try await run(
+                DeliverMessageCall(keys: keys, message: failure, mode: .route(messageId: "reject-" + RandomIdentifier.uuidString(), lease: nil)),
+                .orchestration)
         }
         var byPartition: [Int: [String]] = [:]
         for entry in entries { byPartition[entry.partition, default: []].append(entry.entryId) }
@@ -146,8 +102,8 @@ extension RedisOrchestrationStore {
     /// Releases the lease; the leased messages become visible again.
     public func abandonOrchestrationWorkItem(_ item: OrchestrationWorkItem, reason: AbandonReason) async throws {
         inlineTurns.withLock { _ = $0.remove(item.lockToken) }
-        try await run(LuaScripts.abandonOrchestration, .orchestration, instance: item.instanceId, [
-            item.instanceId, item.lockToken, reason == .notRun ? "1" : "0",
-        ])
+        try await run(
+            AbandonOrchestrationCall(keys: keys, instanceId: item.instanceId, token: item.lockToken, notRun: reason == .notRun),
+            .orchestration)
     }
 }

@@ -93,10 +93,9 @@ extension RedisOrchestrationStore {
                     plan.nextTimer = min(plan.nextTimer ?? date, date)
                 }
                 if [leaseDue, queuedDue].contains(where: { ($0 ?? .max) <= now }) {
-                    counters.add(.maintenance)
-                    _ = try await pool.eval(
-                        LuaScripts.recoverPartition, keys: [keys.ready(head.partition), keys.queued(head.partition), keys.leases(head.partition)],
-                        arguments: [String(leaseMillis), "100"])
+                    try await run(
+                        RecoverPartitionCall(keys: keys, partition: head.partition, staleAfterMilliseconds: leaseMillis, batch: 100),
+                        .maintenance)
                 }
                 for due in [leaseDue, queuedDue].compactMap({ $0 }) { scan(at: due) }
             }

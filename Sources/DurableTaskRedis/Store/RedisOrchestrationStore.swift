@@ -3,10 +3,11 @@ import Foundation
 public import Logging
 import Synchronization
 
-/// The task hub on Redis: streams, hashes and Lua scripts (see `lua/README.md`).
+/// The task hub on Redis: streams, hashes and the `durabletask` Redis Functions library (see `lua/README.md`).
 ///
 /// Each atomic step (create, deliver, lock, commit a turn, complete an activity, purge) is one
-/// EVALSHA of a script in `lua/`. Work is pushed: one reader per kind of work blocks in `BLPOP`
+/// `FCALL` of a function in `lua/`. The store loads the library when it connects and refuses to
+/// start when Redis holds another version (see ``upgradeFunctionLibrary(url:)``). Work is pushed: one reader per kind of work blocks in `BLPOP`
 /// (ready instances) or `XREADGROUP BLOCK` (activities) for all of the store's waiting loops and
 /// wakes as soon as work arrives. Durable timers sit in sorted sets; a timer loop sleeps locally
 /// until the next due time and is woken by a `BLPOP` on the timer wake lists. An idle store sends
@@ -84,6 +85,11 @@ public final class RedisOrchestrationStore: OrchestrationStore {
     let inlineTurns = Mutex<Set<String>>([])
 
     /// Connects to Redis and creates a store that logs to `logger`. Call ``close()`` when done.
+    ///
+    /// Loads the `durabletask` Redis Functions library if Redis has none.
+    /// - Throws: ``DurableTaskError`` with code ``DurableTaskError/Code/functionLibraryMismatch``
+    ///   when Redis holds another version of the library (see ``upgradeFunctionLibrary(url:)``),
+    ///   or ``DurableTaskError/Code/storeFailure``.
     public static func connect(
         url: String, configuration: Configuration = Configuration(), poolSize: Int = 4,
         logger: Logger
@@ -93,6 +99,8 @@ public final class RedisOrchestrationStore: OrchestrationStore {
 
     /// Connects to Redis at a parsed URL (whose password may come from elsewhere than the text
     /// of a URL) and creates a store that logs to `logger`. Call ``close()`` when done.
+    ///
+    /// Loads or checks the Redis Functions library as ``connect(url:configuration:poolSize:logger:)-(String,_,_,_)`` does.
     public static func connect(
         url: RedisURL, configuration: Configuration = Configuration(), poolSize: Int = 4,
         logger: Logger
@@ -100,10 +108,17 @@ public final class RedisOrchestrationStore: OrchestrationStore {
         var redis = RedisConfiguration(url: url)
         redis.poolSize = poolSize
         let pool = try await RedisConnectionPool.connect(configuration: redis, logger: logger)
+        do {
+            try await FunctionLibrary.prepare(pool, url: url)
+        } catch {
+            await pool.close()
+            throw error
+        }
         return RedisOrchestrationStore(pool: pool, configuration: configuration, logger: logger)
     }
 
-    /// Creates a store over an existing connection pool; it logs to `logger`.
+    /// Creates a store over an existing connection pool; it logs to `logger`. Call
+    /// ``createTaskHub()`` before use: it loads the Redis Functions library the store calls.
     public init(pool: RedisConnectionPool, configuration: Configuration = Configuration(), logger: Logger) {
         self.pool = pool
         self.configuration = configuration
@@ -166,65 +181,52 @@ public final class RedisOrchestrationStore: OrchestrationStore {
         if error.code != .serverError, error.code != .connectionClosed { health.failed(error, startedAt: started) }
     }
 
-    /// Runs an instance script (counted under `category`), translating `DT_*` errors into ``DurableTaskError``s.
+    /// Makes one function call (counted under `category`) and decodes its reply, translating
+    /// `DT_*` errors into ``DurableTaskError``s.
     @discardableResult
-    func run(
-        _ script: RedisScript, _ category: RoundTripCounter.Category, instance id: String, name: String? = nil,
-        extraKeys: [String] = [], _ arguments: [String]
-    ) async throws -> RedisValue {
+    func run<Call: FunctionCall>(_ call: Call, _ category: RoundTripCounter.Category) async throws -> Call.Reply {
         counters.add(category)
         let started = ContinuousClock.now
+        let reply: RedisValue
         do {
-            let reply = try await pool.eval(script, keys: keys.instanceKeys(id, name: name) + extraKeys, arguments: arguments)
+            reply = try await pool.send(call.command)
             health.succeeded(startedAt: started)
-            return reply
         } catch let error as RedisError {
             noteFailure(error, startedAt: started)
-            throw Self.translate(error, instance: id)
+            throw Self.translate(error, function: Call.function, instance: call.instanceId)
         }
+        return try Call.decode(reply)
     }
 
-    /// Runs many instance-script calls in one pipeline (one round trip). Calls that meet
-    /// NOSCRIPT (after a SCRIPT FLUSH) are retried one by one, which reloads the script.
-    /// Returns each call's reply or error.
-    func runPipelined(
-        _ script: RedisScript, _ category: RoundTripCounter.Category, _ calls: [(instance: String, name: String?, arguments: [String])]
-    ) async throws -> [Result<RedisValue, any Error>] {
-        try await runPipelined(script, category, calls.map { ($0.instance, $0.name, $0.arguments, []) })
-    }
-
-    /// Pipelined instance scripts whose calls may name keys beyond the instance layout.
-    func runPipelined(
-        _ script: RedisScript, _ category: RoundTripCounter.Category,
-        _ calls: [(instance: String, name: String?, arguments: [String], extraKeys: [String])]
-    ) async throws -> [Result<RedisValue, any Error>] {
+    /// Makes many calls of one function in one pipeline (one round trip). Returns each call's
+    /// decoded reply or error.
+    func runPipelined<Call: FunctionCall>(_ calls: [Call], _ category: RoundTripCounter.Category) async throws
+        -> [Result<Call.Reply, any Error>]
+    {
         guard !calls.isEmpty else { return [] }
         counters.add(category)
-        let commands = calls.map { call -> [String] in
-            let k = keys.instanceKeys(call.instance, name: call.name) + call.extraKeys
-            return ["EVALSHA", script.sha1, String(k.count)] + k + call.arguments
+        let replies = try await self.commands(calls.map(\.command))
+        return zip(calls, replies).map { call, reply in
+            Self.reply(reply, of: call)
         }
-        let replies = try await self.commands(commands)
-        var results: [Result<RedisValue, any Error>] = []
-        for (call, reply) in zip(calls, replies) {
-            if let message = reply.errorMessage {
-                if message.hasPrefix("NOSCRIPT") {
-                    do {
-                        results.append(.success(try await run(
-                            script, category, instance: call.instance, name: call.name, extraKeys: call.extraKeys, call.arguments)))
-                    } catch { results.append(.failure(error)) }
-                } else {
-                    results.append(.failure(Self.translate(RedisError(code: .serverError, message: message), instance: call.instance)))
-                }
-            } else {
-                results.append(.success(reply))
-            }
-        }
-        return results
     }
 
-    static func translate(_ error: RedisError, instance id: String) -> any Error {
-        // Script errors arrive as "ERR DT_CODE detail" (Redis adds the generic prefix).
+    /// One reply of a pipeline, decoded or translated.
+    static func reply<Call: FunctionCall>(_ reply: RedisValue, of call: Call) -> Result<Call.Reply, any Error> {
+        if let message = reply.errorMessage {
+            return .failure(translate(RedisError(code: .serverError, message: message), function: Call.function, instance: call.instanceId))
+        }
+        return Result { try Call.decode(reply) }
+    }
+
+    /// The error for a function's error reply: `DT_*` codes become their ``DurableTaskError``s, a
+    /// missing function ``DurableTaskError/Code/functionLibraryMismatch``, anything else
+    /// ``DurableTaskError/Code/storeFailure``.
+    static func translate(_ error: RedisError, function: LuaLibrary.Function, instance id: String) -> any Error {
+        if error.code == .serverError, error.message.contains("Function not found") {
+            return FunctionLibrary.missing(function, reply: error.message)
+        }
+        // Function errors arrive as "ERR DT_CODE detail" or "DT_CODE detail".
         var words = error.message.split(separator: " ", maxSplits: 2).map(String.init)
         if words.first == "ERR" { words.removeFirst() }
         guard error.code == .serverError, let code = words.first, code.hasPrefix("DT_") else {
@@ -246,8 +248,12 @@ public final class RedisOrchestrationStore: OrchestrationStore {
 
     // MARK: Task hub
 
-    /// Creates the activity consumer groups and loads every script. Idempotent.
+    /// Loads the Redis Functions library if Redis has none and creates the activity consumer
+    /// groups. Idempotent.
+    /// - Throws: ``DurableTaskError`` with code ``DurableTaskError/Code/functionLibraryMismatch``
+    ///   when Redis holds another version of the library, or ``DurableTaskError/Code/storeFailure``.
     public func createTaskHub() async throws {
+        try await FunctionLibrary.prepare(pool, url: pool.configuration.url)
         var commands: [[String]] = []
         for p in 0..<keys.partitions {
             commands.append(["XGROUP", "CREATE", keys.activities(p), "dt", "0", "MKSTREAM"])
@@ -257,8 +263,43 @@ public final class RedisOrchestrationStore: OrchestrationStore {
                 throw DurableTaskError(.storeFailure, "creating the task hub failed: \(message)")
             }
         }
-        // Load every script up front (EVALSHA still reloads on NOSCRIPT, e.g. after SCRIPT FLUSH).
-        for script in LuaScripts.all { try await pool.load(script) }
+    }
+
+    // MARK: Function library
+
+    /// The version of the `durabletask` Redis Functions library this build loads and calls.
+    public static var functionLibraryVersion: Int { LuaLibrary.version }
+
+    /// Moves a Redis to this build's version of the `durabletask` Redis Functions library
+    /// (`FUNCTION LOAD REPLACE`), which `durable upgrade-functions` runs. Stores that start
+    /// afterwards accept it; stores already running call the new functions. See `lua/README.md`
+    /// for when this is safe.
+    /// - Returns: The version Redis held before and the one it holds now.
+    /// - Throws: ``DurableTaskError`` with code ``DurableTaskError/Code/storeFailure``.
+    public static func upgradeFunctionLibrary(url: RedisURL, logger: Logger) async throws -> FunctionLibraryUpgrade {
+        let connection: RedisConnection
+        do {
+            connection = try await RedisConnection.connect(configuration: RedisConfiguration(url: url), logger: logger)
+        } catch let error as RedisError {
+            throw DurableTaskError(.storeFailure, "Redis: \(error.message)", underlying: error)
+        }
+        do {
+            let upgrade = try await FunctionLibrary.replace(connection)
+            await connection.close()
+            return upgrade
+        } catch {
+            await connection.close()
+            throw error
+        }
+    }
+
+    /// ``upgradeFunctionLibrary(url:logger:)-(RedisURL,_)`` for a URL given as text.
+    public static func upgradeFunctionLibrary(url: String, logger: Logger) async throws -> FunctionLibraryUpgrade {
+        let parsed: RedisURL
+        do { parsed = try RedisURL(url) } catch {
+            throw DurableTaskError(.invalidArgument, "invalid Redis URL: \(error.message)", underlying: error)
+        }
+        return try await upgradeFunctionLibrary(url: parsed, logger: logger)
     }
 
     /// Deletes every key of the task hub.

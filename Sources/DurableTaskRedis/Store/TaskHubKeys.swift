@@ -1,6 +1,6 @@
 /// Derives every Redis key of a task hub, in one place. See `lua/README.md` for the data model.
 ///
-/// Keys of partition `p` share the hash tag `{<hub>:<p>}`, so each script touches one slot.
+/// Keys of partition `p` share the hash tag `{<hub>:<p>}`, so each function call touches one slot.
 struct TaskHubKeys: Sendable {
     let hub: String
     let partitions: Int
@@ -44,8 +44,8 @@ struct TaskHubKeys: Sendable {
     func history(_ id: String) -> String { prefix(partition(of: id)) + "h:" + id }
     func waiters(_ id: String) -> String { prefix(partition(of: id)) + "w:" + id }
 
-    /// The `KEYS` array every instance script receives (lua/lib.lua documents the layout).
-    /// - Parameter name: the orchestrator name whose index is `KEYS[13]` (scripts that do not
+    /// The `KEYS` array every instance function receives (lua/lib.lua documents the layout).
+    /// - Parameter name: the orchestrator name whose index is `KEYS[13]` (functions that do not
     ///   create or purge pass `nil`; an unused key of the same partition is sent).
     func instanceKeys(_ id: String, name: String? = nil) -> [String] {
         let p = partition(of: id)
