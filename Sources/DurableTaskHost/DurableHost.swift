@@ -59,9 +59,16 @@ public struct DurableHost: Sendable {
         let url = configuration.redisURL ?? embedded!.url
         let store: RedisOrchestrationStore
         do {
-            try await checkDurability(url: url)
             store = try await connectStore(url: url)
         } catch {
+            await embedded?.shutDown()
+            throw error
+        }
+        do {
+            // After the store connected: an unreachable Redis or a wrong password is its error.
+            try await checkDurability(url: url)
+        } catch {
+            await store.close()
             await embedded?.shutDown()
             throw error
         }
