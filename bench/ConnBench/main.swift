@@ -6,7 +6,7 @@
 // Measures: a raw synchronous hiredis round trip (baseline, no thread hop), sequential
 // PING latency through RedisConnection, and INCR throughput with 32 concurrent tasks.
 import CHiredis
-import DurableTaskRedis
+import DurableTaskRedisClient
 import DurableTaskRedisServer
 import DurableTaskRedisTestSupport
 import Logging
