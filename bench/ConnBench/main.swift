@@ -86,9 +86,9 @@ func rawHiredis(
     }
 }
 
-/// Sequential calls of `call` through the connection layer (on the main actor, like the callers).
-@MainActor
-func layer(count: Int, into samples: inout [Duration], _ call: () async throws -> RedisValue) async throws {
+/// Sequential calls of `call` through the connection layer. Not isolated to the main actor, so
+/// each call resumes on the cooperative pool, as the store's callers do.
+nonisolated func layer(count: Int, into samples: inout [Duration], _ call: @Sendable () async throws -> RedisValue) async throws {
     let clock = ContinuousClock()
     for _ in 0..<count {
         let start = clock.now
