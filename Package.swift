@@ -15,6 +15,7 @@ let package = Package(
     products: [
         .library(name: "DurableTask", targets: ["DurableTask"]),
         .library(name: "DurableTaskTesting", targets: ["DurableTaskTesting"]),
+        .library(name: "DurableTaskRedisClient", targets: ["DurableTaskRedisClient"]),
         .library(name: "DurableTaskRedis", targets: ["DurableTaskRedis"]),
         .library(name: "DurableTaskRedisServer", targets: ["DurableTaskRedisServer"]),
         .library(name: "DurableTaskRedisTestSupport", targets: ["DurableTaskRedisTestSupport"]),
@@ -66,13 +67,21 @@ let package = Package(
         ),
         // hiredis from Debian's libhiredis-dev.
         .systemLibrary(name: "CHiredis", pkgConfig: "hiredis", providers: [.apt(["libhiredis-dev"])]),
-        // The Redis task hub: connection layer over hiredis, Lua scripts, the store.
+        // The Redis connection layer over hiredis: one I/O thread per connection, automatic
+        // pipelining, reconnect, pool, URLs, replies, EVALSHA scripts. Knows nothing of DurableTask.
+        .target(
+            name: "DurableTaskRedisClient",
+            dependencies: [
+                "CHiredis", .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        // The Redis task hub: Lua scripts and the store, over DurableTaskRedisClient.
         .target(
             name: "DurableTaskRedis",
             dependencies: [
-                "CHiredis", "DurableTask", .product(name: "Logging", package: "swift-log"),
+                "DurableTaskRedisClient", "DurableTask", .product(name: "Logging", package: "swift-log"),
                 .product(name: "DequeModule", package: "swift-collections"),
-                .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
         // The one redis-server launcher (a ServiceLifecycle Service): the host's embedded server and
@@ -80,7 +89,7 @@ let package = Package(
         .target(
             name: "DurableTaskRedisServer",
             dependencies: [
-                "DurableTask", "DurableTaskRedis", .product(name: "Logging", package: "swift-log"),
+                "DurableTask", "DurableTaskRedisClient", .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Subprocess", package: "swift-subprocess"),
                 .product(name: "SystemPackage", package: "swift-system"),
@@ -89,12 +98,12 @@ let package = Package(
         // Starts private redis-servers, workers and hosts for tests and benchmarks.
         .target(
             name: "DurableTaskRedisTestSupport",
-            dependencies: ["DurableTaskRedisServer", "DurableTaskRedis", .product(name: "Logging", package: "swift-log")]
+            dependencies: ["DurableTaskRedisServer", .product(name: "Logging", package: "swift-log")]
         ),
         // Connection-layer micro-benchmark (raw hiredis baseline vs RedisConnection); see bench/ConnBench/RESULTS.md.
         .executableTarget(
             name: "ConnBench",
-            dependencies: ["CHiredis", "DurableTaskRedis", "DurableTaskRedisTestSupport", "DurableTaskRedisServer", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["CHiredis", "DurableTaskRedisClient", "DurableTaskRedisTestSupport", "DurableTaskRedisServer", .product(name: "Logging", package: "swift-log")],
             path: "bench/ConnBench",
             exclude: ["RESULTS.md"]
         ),
@@ -117,7 +126,8 @@ let package = Package(
         .target(
             name: "DurableTaskHost",
             dependencies: [
-                "DurableTask", "DurableTaskRedis", "DurableTaskRedisServer", "DurableTaskHTTP", "DurableTaskGRPC",
+                "DurableTask", "DurableTaskRedis", "DurableTaskRedisClient", "DurableTaskRedisServer", "DurableTaskHTTP",
+                "DurableTaskGRPC",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -157,7 +167,7 @@ let package = Package(
         .executableTarget(
             name: "durable",
             dependencies: [
-                "DurableTaskHost", "DurableTaskRedis", "DurableExamples", "DurableTaskHTTP",
+                "DurableTaskHost", "DurableTaskRedis", "DurableTaskRedisClient", "DurableExamples", "DurableTaskHTTP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "SystemPackage", package: "swift-system"),
@@ -195,15 +205,16 @@ let package = Package(
             ]
         ),
         .testTarget(
-            name: "DurableTaskRedisConnectionTests",
+            name: "DurableTaskRedisClientTests",
             dependencies: [
-                "DurableTaskRedis", "DurableTaskRedisTestSupport", "DurableTaskRedisServer", .product(name: "Logging", package: "swift-log"),
+                "DurableTaskRedisClient", "DurableTaskRedisTestSupport", "DurableTaskRedisServer", .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .testTarget(
             name: "DurableTaskRedisTests",
             dependencies: [
-                "DurableTask", "DurableTaskTesting", "DurableTaskRedis", "DurableTaskRedisTestSupport", "DurableTaskRedisServer",
+                "DurableTask", "DurableTaskTesting", "DurableTaskRedis", "DurableTaskRedisClient", "DurableTaskRedisTestSupport",
+                "DurableTaskRedisServer",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -211,7 +222,8 @@ let package = Package(
         .testTarget(
             name: "DurableTaskChaosTests",
             dependencies: [
-                "DurableTask", "DurableTaskTesting", "DurableTaskRedis", "DurableTaskRedisTestSupport", "DurableTaskRedisServer",
+                "DurableTask", "DurableTaskTesting", "DurableTaskRedis", "DurableTaskRedisClient", "DurableTaskRedisTestSupport",
+                "DurableTaskRedisServer",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -241,7 +253,7 @@ let package = Package(
             name: "DurableTaskHostTests",
             dependencies: [
                 "DurableTask", "DurableTaskTesting", "DurableTaskHost", "DurableExamples", "DurableTaskRedis",
-                "DurableTaskRedisTestSupport", "DurableTaskRedisServer",
+                "DurableTaskRedisClient", "DurableTaskRedisTestSupport", "DurableTaskRedisServer",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),

@@ -16,6 +16,7 @@ let package = Package(
             dependencies: [
                 .product(name: "DurableTask", package: "durable-swift"),
                 .product(name: "DurableTaskRedis", package: "durable-swift"),
+                .product(name: "DurableTaskRedisClient", package: "durable-swift"),
                 .product(name: "DurableTaskRedisServer", package: "durable-swift"),
                 .product(name: "DurableTaskRedisTestSupport", package: "durable-swift"),
                 .product(name: "DurableTaskTesting", package: "durable-swift"),

@@ -3,6 +3,7 @@ import AsyncHTTPClient
 import DurableTaskGRPC
 import DurableTaskHTTP
 import DurableTaskRedis
+import DurableTaskRedisClient
 import DurableTaskRedisServer
 import Foundation
 import Hummingbird

@@ -1,5 +1,6 @@
 public import DurableTaskHTTP
 import DurableTaskRedis
+import DurableTaskRedisClient
 import Foundation
 public import Logging
 

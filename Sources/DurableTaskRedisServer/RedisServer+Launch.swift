@@ -1,4 +1,4 @@
-import DurableTaskRedis
+import DurableTaskRedisClient
 import Foundation
 import Logging
 import Synchronization

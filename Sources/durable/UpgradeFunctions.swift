@@ -1,3 +1,4 @@
+import DurableTaskRedisClient
 import ArgumentParser
 import DurableTask
 import DurableTaskRedis

@@ -1,4 +1,5 @@
 import DurableTaskRedis
+import DurableTaskRedisClient
 import DurableTaskRedisServer
 import DurableTaskRedisTestSupport
 import Testing

@@ -1,3 +1,4 @@
+import DurableTaskRedisClient
 import DurableTaskRedis
 import DurableTaskRedisServer
 import DurableTaskRedisTestSupport

@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import DurableExamples
 import DurableTask
 import DurableTaskRedis
+import DurableTaskRedisClient
 import DurableTaskRedisServer
 import DurableTaskRedisTestSupport
 import Foundation

@@ -1,4 +1,5 @@
 @testable import DurableTaskRedis
+import DurableTaskRedisClient
 import DurableTask
 import Foundation
 import Testing

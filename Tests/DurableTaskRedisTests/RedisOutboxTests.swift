@@ -1,5 +1,6 @@
 import DurableTask
 @testable import DurableTaskRedis
+import DurableTaskRedisClient
 import DurableTaskRedisServer
 import DurableTaskRedisTestSupport
 import DurableTaskTesting

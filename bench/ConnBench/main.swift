@@ -3,13 +3,17 @@
 //
 //   swift run -c release ConnBench
 //
-// Measures: a raw synchronous hiredis round trip (baseline, no thread hop), sequential
-// PING latency through RedisConnection, and INCR throughput with 32 concurrent tasks.
+// Measures: sequential round trips of PING, EVALSHA of a small script and FCALL of a small
+// function (Redis 7), each through raw synchronous hiredis on the calling thread (baseline, no
+// thread hop) and through RedisConnection; and INCR throughput with 32 concurrent tasks.
 import CHiredis
-import DurableTaskRedis
+import DurableTaskRedisClient
 import DurableTaskRedisServer
 import DurableTaskRedisTestSupport
 import Logging
+#if canImport(Glibc)
+import Glibc
+#endif
 
 let sequentialCalls = 20_000
 let warmupCalls = 2_000
@@ -34,6 +38,11 @@ func format2(_ value: Double) -> String {
     return String(scaled)
 }
 
+/// `a / b` with two decimals, e.g. `1.23x`.
+func ratio(_ a: Duration, _ b: Duration) -> String {
+    String((a / b * 100).rounded() / 100) + "x"
+}
+
 struct LatencyRow {
     let name: String
     let p50: Duration
@@ -47,29 +56,45 @@ func summarize(_ name: String, _ samples: [Duration]) -> LatencyRow {
     return LatencyRow(name: name, p50: percentile(sorted, 0.5), p99: percentile(sorted, 0.99), mean: total / sorted.count)
 }
 
-/// Baseline: blocking hiredis PING on the calling thread (no queue, no thread hop).
-func rawHiredisPings(_ context: UnsafeMutablePointer<redisContext>, count: Int, into samples: inout [Duration]) {
+/// The small script and function measured with EVALSHA and FCALL: one `INCR` of their key.
+let benchScript = RedisScript("return redis.call('INCR', KEYS[1])")
+let benchFunctionName = "connbench_incr"
+let benchLibrary = """
+    #!lua name=connbench
+    redis.register_function('\(benchFunctionName)', function(keys, args) return redis.call('INCR', keys[1]) end)
+    """
+
+/// Baseline: a blocking hiredis command on the calling thread (no queue, no thread hop). The
+/// arguments are laid out once, so the loop measures only `redisCommandArgv` and the reply.
+func rawHiredis(
+    _ context: UnsafeMutablePointer<redisContext>, _ arguments: [String], count: Int, into samples: inout [Duration]
+) {
     let clock = ContinuousClock()
-    let command: StaticString = "PING"
-    var length = 4
+    let strings = arguments.map { strdup($0)! }
+    defer { for string in strings { free(string) } }
+    var argv: [UnsafePointer<CChar>?] = strings.map { UnsafePointer($0) }
+    var lengths: [Int] = arguments.map { $0.utf8.count }
     for _ in 0..<count {
         let start = clock.now
-        var argv: UnsafePointer<CChar>? = UnsafeRawPointer(command.utf8Start).assumingMemoryBound(to: CChar.self)
-        let reply = redisCommandArgv(context, 1, &argv, &length)
+        let reply = redisCommandArgv(context, Int32(argv.count), &argv, &lengths)
         let elapsed = clock.now - start
-        guard let reply else { fatalError("raw hiredis PING failed") }
+        guard let reply else { fatalError("raw hiredis \(arguments[0]) failed") }
+        let type = reply.assumingMemoryBound(to: redisReply.self).pointee.type
+        precondition(type != REDIS_REPLY_ERROR, "raw hiredis \(arguments[0]) returned an error")
         freeReplyObject(reply)
         samples.append(elapsed)
     }
 }
 
-func connectionPings(_ connection: RedisConnection, count: Int, into samples: inout [Duration]) async throws {
+/// Sequential calls of `call` through the connection layer. Not isolated to the main actor, so
+/// each call resumes on the cooperative pool, as the store's callers do.
+nonisolated func layer(count: Int, into samples: inout [Duration], _ call: @Sendable () async throws -> RedisValue) async throws {
     let clock = ContinuousClock()
     for _ in 0..<count {
         let start = clock.now
-        let reply = try await connection.send(["PING"])
+        let reply = try await call()
         let elapsed = clock.now - start
-        precondition(reply == .status("PONG"))
+        precondition(reply.errorMessage == nil)
         samples.append(elapsed)
     }
 }
@@ -126,24 +151,44 @@ do {
     let connection = try await RedisConnection.connect(configuration: configuration, logger: logger)
     let unixConnection = try await RedisConnection.connect(configuration: unixConfiguration, logger: logger)
 
-    var warmup: [Duration] = []
-    rawHiredisPings(raw, count: warmupCalls, into: &warmup)
-    try await connectionPings(connection, count: warmupCalls, into: &warmup)
-    try await connectionPings(unixConnection, count: warmupCalls, into: &warmup)
+    try await connection.load(benchScript)
+    _ = try await connection.send(["FUNCTION", "LOAD", "REPLACE", benchLibrary])
+    let ping = ["PING"]
+    let evalsha = ["EVALSHA", benchScript.sha1, "1", "bench:eval"]
+    let fcall = ["FCALL", benchFunctionName, "1", "bench:fcall"]
 
-    var rawSamples: [Duration] = [], tcpSamples: [Duration] = [], unixSamples: [Duration] = []
+    /// One sequential path: its name and how to run `count` calls into `samples`.
+    struct Path {
+        let name: String
+        let run: (Int, inout [Duration]) async throws -> Void
+    }
+    let paths: [Path] = [
+        Path(name: "raw hiredis PING, TCP (baseline)") { rawHiredis(raw, ping, count: $0, into: &$1) },
+        Path(name: "RedisConnection.send PING, TCP") { try await layer(count: $0, into: &$1) { try await connection.send(ping) } },
+        Path(name: "RedisConnection.send PING, unix socket") {
+            try await layer(count: $0, into: &$1) { try await unixConnection.send(ping) }
+        },
+        Path(name: "raw hiredis EVALSHA, TCP (baseline)") { rawHiredis(raw, evalsha, count: $0, into: &$1) },
+        Path(name: "RedisConnection.eval (EVALSHA), TCP") {
+            try await layer(count: $0, into: &$1) { try await connection.eval(benchScript, keys: ["bench:eval"]) }
+        },
+        Path(name: "raw hiredis FCALL, TCP (baseline)") { rawHiredis(raw, fcall, count: $0, into: &$1) },
+        Path(name: "RedisConnection.send FCALL, TCP") { try await layer(count: $0, into: &$1) { try await connection.send(fcall) } },
+    ]
+    /// Each layer path and the raw baseline it is compared with.
+    let comparisons = [(1, 0, "PING"), (4, 3, "EVALSHA"), (6, 5, "FCALL")]
+
+    var warmup: [Duration] = []
+    for path in paths { try await path.run(warmupCalls, &warmup) }
+    var samples = [[Duration]](repeating: [], count: paths.count)
     for _ in 0..<rounds {
-        rawHiredisPings(raw, count: sequentialCalls / rounds, into: &rawSamples)
-        try await connectionPings(connection, count: sequentialCalls / rounds, into: &tcpSamples)
-        try await connectionPings(unixConnection, count: sequentialCalls / rounds, into: &unixSamples)
+        for (index, path) in paths.enumerated() {
+            try await path.run(sequentialCalls / rounds, &samples[index])
+        }
     }
     redisFree(raw)
     await unixConnection.close()
-    let latencies = [
-        summarize("raw hiredis on the calling thread, TCP (baseline)", rawSamples),
-        summarize("RedisConnection.send PING, TCP", tcpSamples),
-        summarize("RedisConnection.send PING, unix socket", unixSamples),
-    ]
+    let latencies = zip(paths, samples).map { summarize($0.name, $1) }
 
     var rows: [ThroughputRow] = []
     rows.append(try await throughput(connection, name: "1 connection, TCP", key: "bench:1"))
@@ -156,14 +201,20 @@ do {
         await pool.close()
     }
 
-    print("Sequential PING round trip (\(sequentialCalls) calls per path after \(warmupCalls) warm-up, \(rounds) interleaved rounds)")
+    print("Sequential round trips (\(sequentialCalls) calls per path after \(warmupCalls) warm-up, \(rounds) interleaved rounds)")
     print("| path | p50 µs | p99 µs | mean µs |")
     print("|---|---:|---:|---:|")
     for row in latencies {
         print("| \(row.name) | \(micros(row.p50)) | \(micros(row.p99)) | \(micros(row.mean)) |")
     }
-    let overhead = latencies[1].p50 - latencies[0].p50
-    print("\nOverhead of the queue + I/O thread hop vs raw hiredis (p50, TCP): \(micros(overhead)) µs\n")
+    print("\nRedisConnection vs raw hiredis, TCP:")
+    print("| command | p50 overhead µs | p50 ratio | p99 ratio |")
+    print("|---|---:|---:|---:|")
+    for (layerIndex, rawIndex, command) in comparisons {
+        let layerRow = latencies[layerIndex], rawRow = latencies[rawIndex]
+        print("| \(command) | \(micros(layerRow.p50 - rawRow.p50)) | \(ratio(layerRow.p50, rawRow.p50)) | \(ratio(layerRow.p99, rawRow.p99)) |")
+    }
+    print("")
     print("Throughput: \(concurrentTasks) concurrent tasks, INCR, \(throughputOps) ops total (cap \(throughputCap))")
     print("| client | ops | seconds | ops/s |")
     print("|---|---:|---:|---:|")

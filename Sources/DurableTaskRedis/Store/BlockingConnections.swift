@@ -1,3 +1,4 @@
+import DurableTaskRedisClient
 import Synchronization
 
 /// Dedicated connections for blocking reads (BLPOP, XREADGROUP BLOCK), lent one per call.

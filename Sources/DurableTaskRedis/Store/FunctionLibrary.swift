@@ -1,3 +1,4 @@
+import DurableTaskRedisClient
 public import DurableTask
 
 extension ErrorCode where Domain == DurableTaskError {

@@ -1,4 +1,5 @@
 import DurableTask
+import DurableTaskRedisClient
 import Foundation
 import Logging
 

@@ -1,4 +1,5 @@
 public import DurableTask
+import DurableTaskRedisClient
 import Foundation
 
 extension RedisOrchestrationStore {

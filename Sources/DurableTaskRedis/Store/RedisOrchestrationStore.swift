@@ -1,4 +1,5 @@
 public import DurableTask
+public import DurableTaskRedisClient
 import Foundation
 public import Logging
 import Synchronization

@@ -1,3 +1,4 @@
+import DurableTaskRedisClient
 import DurableTask
 import DurableTaskRedis
 import DurableTaskRedisServer

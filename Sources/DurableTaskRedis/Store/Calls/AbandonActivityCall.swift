@@ -1,3 +1,4 @@
+import DurableTaskRedisClient
 import DurableTask
 
 /// `dt_abandon_activity`: releases an activity this consumer holds, for the next reclaim.

@@ -1,3 +1,4 @@
+import DurableTaskRedisClient
 /// `dt_abandon_orchestration`: releases a lease without consuming messages.
 struct AbandonOrchestrationCall: FunctionCall {
     typealias Reply = Void

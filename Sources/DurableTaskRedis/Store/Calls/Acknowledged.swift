@@ -1,3 +1,4 @@
+import DurableTaskRedisClient
 import DurableTask
 
 /// The reply of a function that answers only `1` (or an error).

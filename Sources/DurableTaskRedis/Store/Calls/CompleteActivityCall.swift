@@ -1,3 +1,4 @@
+import DurableTaskRedisClient
 import DurableTask
 
 /// `dt_complete_activity`: applies an activity result once and may lease the instance's next turn.

@@ -1,3 +1,4 @@
+import DurableTaskRedisClient
 import DurableTask
 
 /// `dt_create_instance`: creates an instance under the reuse policy; optional signal-with-start.

@@ -1,3 +1,4 @@
+import DurableTaskRedisClient
 import DurableTask
 
 /// `dt_deliver_message`: puts one message in an instance's inbox.

@@ -1,3 +1,4 @@
+import DurableTaskRedisClient
 import DurableTask
 
 /// One call of a function of the `durabletask` library: the keys it touches, its arguments in the

@@ -1,3 +1,4 @@
+import DurableTaskRedisClient
 import DurableTask
 
 /// The work item a function leased to the caller:

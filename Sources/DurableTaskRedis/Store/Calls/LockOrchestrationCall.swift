@@ -1,3 +1,4 @@
+import DurableTaskRedisClient
 /// `dt_lock_orchestration`: leases an instance popped from a ready list.
 struct LockOrchestrationCall: FunctionCall {
     /// The lease, or `nil` when there is nothing to do.

@@ -1,3 +1,4 @@
+import DurableTaskRedisClient
 /// `dt_purge_instance`: deletes a finished instance; whether there was one.
 struct PurgeInstanceCall: FunctionCall {
     typealias Reply = Bool

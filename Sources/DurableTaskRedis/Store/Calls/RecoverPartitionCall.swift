@@ -1,3 +1,4 @@
+import DurableTaskRedisClient
 /// `dt_recover_partition`: requeues a partition's expired leases and stale ready entries.
 struct RecoverPartitionCall: FunctionCall {
     /// How many instances were requeued.

@@ -1,3 +1,4 @@
+import DurableTaskRedisClient
 import DurableTask
 
 /// `dt_renew_activity`: resets an activity's idle time if this consumer still holds it.

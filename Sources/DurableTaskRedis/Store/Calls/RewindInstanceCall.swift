@@ -1,3 +1,4 @@
+import DurableTaskRedisClient
 import DurableTask
 
 /// `dt_rewind_instance`: marks a failed instance `Running` and enqueues its rewind.

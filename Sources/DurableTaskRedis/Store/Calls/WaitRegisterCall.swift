@@ -1,3 +1,4 @@
+import DurableTaskRedisClient
 import DurableTask
 
 /// `dt_wait_register`: reads an instance's fields and, unless the condition holds, registers a waiter.

@@ -1,4 +1,3 @@
-public import DurableTask
 /// An error raised by the Redis connection layer.
 ///
 /// Server error replies (`-ERR ...`, `-NOSCRIPT ...`, `-WRONGTYPE ...`) are thrown by
@@ -6,8 +5,19 @@ public import DurableTask
 /// ``message`` and its first word (the Redis error code such as `NOSCRIPT`) in
 /// ``serverErrorPrefix``.
 public struct RedisError: Error, Sendable, CustomStringConvertible {
-    /// The category of a ``RedisError``.
-    public typealias Code = ErrorCode<RedisError>
+    /// The category of a ``RedisError``: a stable short name. Compare against the static
+    /// members (`error.code == .connectionLost`).
+    public struct Code: Hashable, Sendable, CustomStringConvertible {
+        /// The code's name, e.g. `connectionLost`.
+        public let rawValue: String
+
+        private init(_ rawValue: String) {
+            self.rawValue = rawValue
+        }
+
+        /// The code's name.
+        public var description: String { rawValue }
+    }
 
     /// What kind of failure this is.
     public var code: Code
@@ -48,7 +58,7 @@ public struct RedisError: Error, Sendable, CustomStringConvertible {
     }
 }
 
-extension ErrorCode where Domain == RedisError {
+extension RedisError.Code {
     /// Connecting (TCP or unix socket) failed, or reconnecting gave up.
     public static var connectionFailed: Self { Self("connectionFailed") }
     /// The connection was closed by ``RedisConnection/close()`` (or the pool was closed).

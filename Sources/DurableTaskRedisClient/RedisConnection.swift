@@ -80,7 +80,7 @@ public final class RedisConnection: RedisClient {
     /// reply that is not an error to `observer`, on the connection's I/O thread: work that must
     /// start as soon as the reply is in (waking another task) starts without a hop through the
     /// caller's task. `observer` must be quick and must not block.
-    func send(_ arguments: [String], observer: @escaping @Sendable (RedisValue) -> Void) async throws -> RedisValue {
+    package func send(_ arguments: [String], observer: @escaping @Sendable (RedisValue) -> Void) async throws -> RedisValue {
         let command = EncodedCommand(arguments)
         return try await withUnsafeThrowingContinuation { continuation in
             queue.enqueue(.observed(command, observer, continuation))
@@ -109,7 +109,7 @@ public final class RedisConnection: RedisClient {
 
     /// Starts closing without waiting for the I/O thread: the request in flight fails (a blocked
     /// `BLPOP` is interrupted) and so does everything queued. ``close()`` also waits.
-    func interrupt() {
+    package func interrupt() {
         queue.requestClose()
     }
 

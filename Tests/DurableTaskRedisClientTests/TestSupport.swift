@@ -1,11 +1,11 @@
-import DurableTaskRedis
+import DurableTaskRedisClient
 import DurableTaskRedisServer
 import DurableTaskRedisTestSupport
 import Logging
 import Testing
 
 /// A logger that discards everything, so test output stays readable.
-let testLogger = Logger(label: "DurableTaskRedisConnectionTests", factory: { _ in SwiftLogNoOpLogHandler() })
+let testLogger = Logger(label: "DurableTaskRedisClientTests", factory: { _ in SwiftLogNoOpLogHandler() })
 
 /// Starts a private redis-server, opens a pool to it, runs `body`, then closes the pool
 /// and stops the server by PID (also when `body` throws).

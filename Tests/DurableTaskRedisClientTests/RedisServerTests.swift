@@ -1,4 +1,4 @@
-import DurableTaskRedis
+import DurableTaskRedisClient
 import DurableTaskRedisServer
 import DurableTaskRedisTestSupport
 import Foundation

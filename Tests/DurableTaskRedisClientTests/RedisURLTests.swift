@@ -1,4 +1,4 @@
-import DurableTaskRedis
+import DurableTaskRedisClient
 import Testing
 
 /// One row of the URL parsing table.
