@@ -8,9 +8,9 @@ extension DurableHost {
     /// `appendfsync always` and refuses to start without them; `everysec` warns when Redis keeps no
     /// append-only file. A Redis that does not allow `CONFIG GET` is not verified, and the log says so.
     /// - Throws: ``HostError`` with `invalidConfiguration`, naming the settings to change.
-    func checkDurability(url: String) async throws {
+    func checkDurability(store: RedisOrchestrationStore, url: String) async throws {
         guard configuration.redisURL != nil else { return }
-        let settings = await persistenceSettings(url: url)
+        let settings = await store.serverSettings(matching: "append*")
         let mode = configuration.durability
         guard let appendOnly = settings["appendonly"], let fsync = settings["appendfsync"] else {
             logger.warning(
@@ -30,23 +30,5 @@ extension DurableHost {
         default:
             break
         }
-    }
-
-    /// `CONFIG GET append*` as a dictionary; empty if it cannot be read.
-    private func persistenceSettings(url: String) async -> [String: String] {
-        guard let endpoint = try? configuration.redisEndpoint(url),
-            let connection = try? await RedisConnection.connect(
-                configuration: RedisConfiguration(url: endpoint, connectTimeout: .seconds(5), readTimeout: .seconds(5)),
-                logger: logger, name: "redis-config")
-        else { return [:] }
-        defer { Task { await connection.close() } }
-        guard let reply = try? await connection.send(["CONFIG", "GET", "append*"]).array else { return [:] }
-        var settings: [String: String] = [:]
-        var index = 0
-        while index + 1 < reply.count {
-            if let key = reply[index].string, let value = reply[index + 1].string { settings[key] = value }
-            index += 2
-        }
-        return settings
     }
 }

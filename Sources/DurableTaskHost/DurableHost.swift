@@ -67,7 +67,7 @@ public struct DurableHost: Sendable {
         }
         do {
             // After the store connected: an unreachable Redis or a wrong password is its error.
-            try await checkDurability(url: url)
+            try await checkDurability(store: store, url: url)
         } catch {
             await store.close()
             await embedded?.shutDown()

@@ -157,8 +157,11 @@ package final class ChildProcess: Sendable {
 
     /// Suspends until the child has ended. Task cancellation does not end the wait.
     package func wait() async -> Status {
-        // Only a cancellation handler resumes with nil, and this wait installs none.
-        await suspend(ticket: takeTicket())!
+        // Only a cancellation handler resumes with nil, and this wait installs none; should one
+        // ever come, wait again rather than trap.
+        while true {
+            if let status = await suspend(ticket: takeTicket()) { return status }
+        }
     }
 
     /// Suspends until the child has ended, or returns `nil` as soon as the calling task is

@@ -1,6 +1,7 @@
 import DurableTaskRedisClient
 import ArgumentParser
 import DurableTask
+import DurableTaskHost
 import DurableTaskRedis
 import Foundation
 import Logging
@@ -27,18 +28,16 @@ struct UpgradeFunctions: AsyncParsableCommand {
         do {
             var url = try RedisURL(redis)
             if let file = redisPasswordFile {
-                guard let text = try? String(contentsOfFile: file, encoding: .utf8),
-                    let password = text.split(whereSeparator: \.isNewline).first, !password.isEmpty
-                else {
-                    FileHandle.standardError.write(Data("durable: error: cannot read a password from \(file) (--redis-password-file)\n".utf8))
-                    throw ExitCode(1)
-                }
-                url.password = String(password)
+                // The same rules as `serve`'s password file (one line, a regular file, at most 4 KiB).
+                url.password = try SecretFile.read(file, option: "--redis-password-file")
             }
             let logger = Logger(label: "durable", factory: { _ in SwiftLogNoOpLogHandler() })
             let upgrade = try await RedisOrchestrationStore.upgradeFunctionLibrary(url: url, logger: logger)
             let before = upgrade.previousVersion.map { $0 == 0 ? "a version-less library" : "version \($0)" } ?? "no library"
             print("durabletask Redis Functions library at \(url): \(before) -> version \(upgrade.version)")
+        } catch let error as HostError {
+            FileHandle.standardError.write(Data("durable: error: \(error.message)\n".utf8))
+            throw ExitCode(1)
         } catch let error as DurableTaskError {
             FileHandle.standardError.write(Data("durable: error: \(error.message)\n".utf8))
             throw ExitCode(1)

@@ -250,6 +250,15 @@ struct HostProcessTests {
             #expect(line.contains("needs version \(RedisOrchestrationStore.functionLibraryVersion)"), "got: \(line)")
             #expect(line.contains("durable upgrade-functions --redis"), "got: \(line)")
 
+            // A password file that breaks serve's rules (here: empty) is badFile the same way.
+            let empty = directory + "/empty-password"
+            try Data().write(to: URL(fileURLWithPath: empty))
+            let badFile = try await HostProcess.start(
+                ["upgrade-functions", "--redis", server.url, "--redis-password-file", empty], in: directory)
+            defer { badFile.kill9() }
+            #expect(try await badFile.waitForExit(timeout: .seconds(20)) == 1)
+            #expect(badFile.printed.trimmingCharacters(in: .whitespacesAndNewlines).hasPrefix(
+                "durable: error: cannot use \(empty) as the secret for --redis-password-file"), "got: \(badFile.printed)")
             let upgrade = try await HostProcess.start(["upgrade-functions", "--redis", server.url], in: directory)
             defer { upgrade.kill9() }
             #expect(try await upgrade.waitForExit(timeout: .seconds(20)) == 0)

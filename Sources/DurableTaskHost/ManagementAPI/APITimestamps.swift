@@ -9,17 +9,17 @@ import Foundation
 enum APITimestamps {
     /// `yyyy-MM-ddTHH:mm:ssZ`, cut (not rounded) to the second.
     static func seconds(_ date: Date) -> String {
-        civil(seconds: floorDiv(ticks(date, .down), 10_000_000)) + "Z"
+        CivilTime.dateTime(seconds: CivilTime.floorDivide(ticks(date, .down), 10_000_000).quotient) + "Z"
     }
 
     /// ISO 8601 UTC with up to 7 fractional digits, trailing zeros dropped: `2024-05-01T12:00:00.5Z`.
     static func precise(_ date: Date) -> String {
         let total = ticks(date, .toNearestOrAwayFromZero)
-        let secs = floorDiv(total, 10_000_000)
+        let secs = CivilTime.floorDivide(total, 10_000_000).quotient
         var fraction = String(total - secs * 10_000_000)
         fraction = String(repeating: "0", count: 7 - fraction.count) + fraction
         while fraction.last == "0" { fraction.removeLast() }
-        return civil(seconds: secs) + (fraction.isEmpty ? "" : "." + fraction) + "Z"
+        return CivilTime.dateTime(seconds: secs) + (fraction.isEmpty ? "" : "." + fraction) + "Z"
     }
 
     /// Parses an RFC 3339 timestamp (`T` or a space between date and time, optional seconds and
@@ -86,11 +86,6 @@ enum APITimestamps {
         let whole = seconds.rounded(.down)
         return Int64(whole) * 10_000_000 + Int64(((seconds - whole) * 10_000_000).rounded(rule))
     }
-
-    private static func floorDiv(_ a: Int64, _ b: Int64) -> Int64 { CivilTime.floorDivide(a, b).quotient }
-
-    /// `yyyy-MM-ddTHH:mm:ss` for seconds since 1970 (UTC).
-    private static func civil(seconds: Int64) -> String { CivilTime.dateTime(seconds: seconds) }
 
     private static func daysIn(month: Int, year: Int) -> Int {
         switch month {

@@ -43,7 +43,7 @@ struct CompleteActivityCall: FunctionCall {
         switch reply {
         case .integer(0): return .dropped
         case .integer(1): return .applied
-        case .array: return .leased(try LeasedInstance.decode(reply, function: function)!)
+        case .array(let parts): return .leased(try LeasedInstance.decode(parts: parts, of: reply, function: function))
         default: throw unexpected(reply)
         }
     }

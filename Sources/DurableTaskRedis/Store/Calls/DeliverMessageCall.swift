@@ -74,7 +74,7 @@ struct DeliverMessageCall: FunctionCall {
         switch reply {
         case .integer(1), .null: return .delivered
         case .integer(0): return .dropped
-        case .array: return .leased(try LeasedInstance.decode(reply, function: function)!)
+        case .array(let parts): return .leased(try LeasedInstance.decode(parts: parts, of: reply, function: function))
         default:
             if reply.string == "REJECT" { return .rejected }
             throw unexpected(reply)

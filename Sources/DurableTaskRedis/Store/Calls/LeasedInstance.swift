@@ -17,6 +17,12 @@ struct LeasedInstance: Sendable, Equatable {
     /// Decodes a lease reply (an array); `nil` for any other reply.
     static func decode(_ reply: RedisValue, function: LuaLibrary.Function) throws -> LeasedInstance? {
         guard let parts = reply.array else { return nil }
+        return try decode(parts: parts, of: reply, function: function)
+    }
+
+    /// Decodes the elements of a lease reply.
+    /// - Throws: `storeFailure` when they do not follow the contract.
+    static func decode(parts: [RedisValue], of reply: RedisValue, function: LuaLibrary.Function) throws -> LeasedInstance {
         guard parts.count >= 4, let exec = parts[0].string, let length = parts[1].int, let count = parts[2].int,
             let deliveries = parts[3].int, parts.count == 4 + count
         else { throw DurableTaskError(.storeFailure, "unexpected \(function.rawValue) reply: \(reply)") }
