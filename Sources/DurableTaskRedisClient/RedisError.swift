@@ -6,7 +6,8 @@
 /// ``serverErrorPrefix``.
 public struct RedisError: Error, Sendable, CustomStringConvertible {
     /// The category of a ``RedisError``: a stable short name. Compare against the static
-    /// members (`error.code == .connectionLost`).
+    /// members (`error.code == .connectionLost`). The same shape as the core's `ErrorCode`,
+    /// written out here because the client does not depend on `DurableTask`.
     public struct Code: Hashable, Sendable, CustomStringConvertible {
         /// The code's name, e.g. `connectionLost`.
         public let rawValue: String

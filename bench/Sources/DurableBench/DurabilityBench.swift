@@ -22,18 +22,12 @@ enum DurabilityBench {
             let fsync = try await RedisBench.configGet(server.url, "appendfsync", logger)
             precondition(fsync == mode, "the server runs appendfsync \(fsync), not \(mode)")
             let floor = try await RedisBench.evalshaFloor(server.url, calls: quick ? 1_000 : 5_000, logger)
-            let configuration = RedisOrchestrationStore.Configuration(taskHub: "bench", partitions: 4)
-            let workerStore = try await RedisOrchestrationStore.connect(url: server.url, configuration: configuration, poolSize: 2, logger: logger)
-            let clientStore = try await RedisOrchestrationStore.connect(url: server.url, configuration: configuration, poolSize: 2, logger: logger)
-            try await workerStore.createTaskHub()
             var registry = TaskRegistry()
             registry.addOrchestrator(RedisBench.Hello())
             registry.addActivity(RedisBench.SayHello())
-            let worker = DurableTaskWorker(
-                store: workerStore, registry: registry,
-                configuration: .init(orchestrationConcurrency: 8, activityConcurrency: 16), logger: logger)
-            let client = DurableTaskClient(store: clientStore)
-            let (latency, runRates) = try await whileRunning(worker) { () async throws -> (Samples, [Double]) in
+            let hub = try await BenchHub.connect(url: server.url, hub: "bench", registry: registry, logger: logger)
+            let client = hub.client
+            let (latency, runRates) = try await hub.serving { () async throws -> (Samples, [Double]) in
                 var latency = Samples()
                 let n = quick ? 200 : 1_000
                 for i in 0..<(n + 100) {
@@ -56,8 +50,7 @@ enum DurabilityBench {
                 }
                 return (latency, runRates)
             }
-            await workerStore.close()
-            await clientStore.close()
+            await hub.close()
             await server.shutDown()
             let median = runRates.sorted()[runRates.count / 2]
             rates[mode] = median

@@ -58,22 +58,17 @@ enum MemoryBench {
             } while cursor != "0"
             return total
         }
-        let configuration = RedisOrchestrationStore.Configuration(taskHub: "mem", partitions: 4)
-        let workerStore = try await RedisOrchestrationStore.connect(url: server.url, configuration: configuration, poolSize: 2, logger: logger)
-        let clientStore = try await RedisOrchestrationStore.connect(url: server.url, configuration: configuration, poolSize: 2, logger: logger)
-        try await workerStore.createTaskHub()
         var registry = TaskRegistry()
         registry.addOrchestrator(RedisBench.Hello())
         registry.addOrchestrator(Chain())
         registry.addOrchestrator(Eternal())
         registry.addActivity(RedisBench.SayHello())
-        let worker = DurableTaskWorker(
-            store: workerStore, registry: registry, configuration: .init(orchestrationConcurrency: 8, activityConcurrency: 16), logger: logger)
-        let client = DurableTaskClient(store: clientStore)
+        let hub = try await BenchHub.connect(url: server.url, hub: "mem", registry: registry, logger: logger)
+        let client = hub.client
         let count = quick ? 500 : 5_000
         let generations = quick ? 5_000 : 100_000
         var rows: [[String]] = []
-        try await whileRunning(worker) {
+        try await hub.serving {
             for (name, label) in [("Hello", "completed one-activity instance"), ("Chain", "completed FunctionChaining (3 activities)")] {
                 let before = try await usedMemory()
                 for batch in stride(from: 0, to: count, by: 500) {
@@ -108,8 +103,7 @@ enum MemoryBench {
             try await client.raiseEvent(id, name: "stop", payload: 0)
         }
         await admin.close()
-        await workerStore.close()
-        await clientStore.close()
+        await hub.close()
         print("\n## History in Redis (used_memory_dataset deltas after MEMORY PURGE; redis-server \(try await RedisBench.redisVersion(server.url, logger)))\n")
         row(["measurement", "result", "samples"])
         row(["---", "---", "---"])

@@ -20,6 +20,4 @@ struct AbandonActivityCall: FunctionCall {
         a.add(notRun)
         arguments = a.values
     }
-
-    static func decode(_ reply: RedisValue) throws { try Acknowledged.decode(reply, function: function) }
 }

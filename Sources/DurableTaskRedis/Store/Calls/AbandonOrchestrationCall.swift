@@ -17,6 +17,4 @@ struct AbandonOrchestrationCall: FunctionCall {
         a.add(notRun)
         arguments = a.values
     }
-
-    static func decode(_ reply: RedisValue) throws { try Acknowledged.decode(reply, function: function) }
 }

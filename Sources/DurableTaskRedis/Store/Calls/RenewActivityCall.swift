@@ -18,6 +18,4 @@ struct RenewActivityCall: FunctionCall {
         a.add(leaseMilliseconds)
         arguments = a.values
     }
-
-    static func decode(_ reply: RedisValue) throws { try Acknowledged.decode(reply, function: function) }
 }

@@ -14,6 +14,4 @@ struct RewindInstanceCall: FunctionCall {
         keys = hub.instanceKeys(message.instanceId)
         arguments = [message.instanceId, try RedisCodec.encode(message.event)]
     }
-
-    static func decode(_ reply: RedisValue) throws { try Acknowledged.decode(reply, function: function) }
 }
