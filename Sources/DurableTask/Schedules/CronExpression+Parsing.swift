@@ -1,10 +1,16 @@
 /// The parsed fields of a cron expression, ready for matching.
 package struct CronSchedule: Sendable, Hashable {
+    /// Allowed seconds, 0...59 (just 0 in the 5-field form).
     package var seconds: CronValueSet
+    /// Allowed minutes, 0...59.
     package var minutes: CronValueSet
+    /// Allowed hours, 0...23.
     package var hours: CronValueSet
+    /// Allowed months, 1...12.
     package var months: CronValueSet
+    /// The day-of-month field.
     package var daysOfMonth: CronDayOfMonth
+    /// The day-of-week field.
     package var daysOfWeek: CronDayOfWeek
     /// Day-of-month is neither `*` nor `?`.
     package var dayOfMonthRestricted: Bool
@@ -18,6 +24,7 @@ package struct CronSchedule: Sendable, Hashable {
 package enum CronFieldKind: Sendable, CaseIterable {
     case second, minute, hour, dayOfMonth, month, dayOfWeek
 
+    /// The name used in error messages.
     var name: String {
         switch self {
         case .second: "second"
@@ -43,6 +50,7 @@ package enum CronFieldKind: Sendable, CaseIterable {
     /// The range that `*` and `a/n` cover (day-of-week stops at Saturday, 6).
     var starBounds: ClosedRange<Int> { self == .dayOfWeek ? 0...6 : bounds }
 
+    /// Upper-case three-letter value names, in value order.
     var names: [String] {
         switch self {
         case .month: ["JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"]
