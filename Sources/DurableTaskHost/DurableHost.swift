@@ -113,6 +113,9 @@ public struct DurableHost: Sendable {
         if let embedded { services.append(embedded) }
         if let sidecar { services.append(sidecar) }
         services += [worker, application]
+        if !configuration.schedules.isEmpty {
+            services.append(ScheduleRegistrar(client: DurableTaskClient(store: store), schedules: configuration.schedules, logger: logger))
+        }
         let group = ServiceGroup(configuration: .init(
             services: services.map { .init(service: $0) }, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         do {

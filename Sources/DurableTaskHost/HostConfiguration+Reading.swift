@@ -10,7 +10,7 @@ extension HostConfiguration {
     public enum Key: String, CaseIterable, Sendable {
         case redisUrl, redisPasswordFile, redisPassword, dataDir, taskHub, partitions, leaseTimeout
         case orchestrationConcurrency, activityConcurrency, maxDeliveryCount, host, port, systemKey
-        case maxBodySize, idleTimeout, maxConnections, httpAllow, grpcPort, grpcHost, logLevel, durability
+        case maxBodySize, idleTimeout, maxConnections, httpAllow, grpcPort, grpcHost, logLevel, durability, schedule
 
         /// The config key.
         public var configKey: ConfigKey { ConfigKey([rawValue]) }
@@ -79,6 +79,13 @@ extension HostConfiguration {
                 throw HostError(.invalidConfiguration, "unknown durability '\(mode)' (--durability): use everysec or always")
             }
             durability = parsed
+        }
+        // Schedules: each element one or more `--schedule` specs; an environment variable's
+        // value comes split at its commas, which the spec parser joins back.
+        let specs = config.stringArray(forKey: Key.schedule.configKey) ?? read.string(.schedule).map { [$0] } ?? []
+        if !specs.isEmpty { schedules = try ScheduleSpec.parse(specs.joined(separator: ",")) }
+        if Set(schedules.map(\.id)).count != schedules.count {
+            throw HostError(.invalidConfiguration, "--schedule: two schedules have the same id")
         }
         if let level = read.string(.logLevel) {
             guard let parsed = Logger.Level(rawValue: level.lowercased()) else {

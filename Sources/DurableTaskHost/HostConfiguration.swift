@@ -1,4 +1,5 @@
 public import DurableTaskHTTP
+public import DurableTask
 import DurableTaskRedis
 import DurableTaskRedisClient
 import Foundation
@@ -58,6 +59,9 @@ public struct HostConfiguration: Sendable {
     public var durability: Durability = .everysec
     /// The least severe level the host logs (`durable serve` makes its logger with it). Default `info`.
     public var logLevel: Logger.Level = .info
+    /// Schedules the host creates, or updates if they changed, when it starts (`--schedule`).
+    /// Restarting with the same ones changes nothing, so no tick is doubled or lost.
+    public var schedules: [ScheduleDefinition] = []
 
     /// Creates a configuration.
     public init(

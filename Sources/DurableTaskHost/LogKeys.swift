@@ -26,4 +26,8 @@ enum LogKeys {
     static let redisPid = "pid"
     /// The embedded redis-server's unix socket.
     static let redisSocket = "socket"
+    /// A schedule's ID.
+    static let schedule = "schedule"
+    /// A schedule's next due time.
+    static let scheduleNextDue = "nextDue"
 }

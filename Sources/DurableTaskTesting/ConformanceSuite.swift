@@ -45,7 +45,7 @@ public struct ConformanceScenario: Sendable, CustomStringConvertible {
 public enum ConformanceSuite {
     /// All scenarios.
     public static var scenarios: [ConformanceScenario] {
-        basics + events + lifecycle + instances + leases + entities + entityLocks + poison
+        basics + events + lifecycle + instances + leases + entities + entityLocks + poison + schedules
     }
 
     /// Runs `body` on a fresh store with one worker.

@@ -79,7 +79,10 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Durability of acknowledged work: everysec (a redis-server crash may lose about the last second) or always (nothing acknowledged is lost; the AOF is fsynced before each answer). The embedded redis-server is started to match; a --redis server must be configured to match (appendonly yes, appendfsync always for 'always') or the host refuses to start. Env DURABLE_DURABILITY. Default: everysec")
     var durability: String?
 
-    @Option(help: "JSON config file holding any of the settings above by key (redisUrl, redisPasswordFile, redisPassword, dataDir, taskHub, partitions, leaseTimeout, orchestrationConcurrency, activityConcurrency, maxDeliveryCount, host, port, systemKey, maxBodySize, idleTimeout, maxConnections, httpAllow, grpcPort, grpcHost, logLevel, durability); flags and DURABLE_* variables win over it. Env DURABLE_CONFIG.")
+    @Option(help: "A schedule to create (or update) at startup, repeatable: 'id=cleanup,cron=*/5 * * * * *,orchestration=PeriodicCleanup' or 'id=cleanup,every=500ms,orchestration=PeriodicCleanup,input={\"days\":7}'. Other keys: timeZone, version, instanceId, overlap (skip|bufferOne|terminate|allowAll), catchUp (none|latest|all), catchUpWindow, startAt, endAt, jitter. Env DURABLE_SCHEDULE (specs separated by ';'); config file key \"schedule\" (an array of specs).")
+    var schedule: [String] = []
+
+    @Option(help: "JSON config file holding any of the settings above by key (redisUrl, redisPasswordFile, redisPassword, dataDir, taskHub, partitions, leaseTimeout, orchestrationConcurrency, activityConcurrency, maxDeliveryCount, host, port, systemKey, maxBodySize, idleTimeout, maxConnections, httpAllow, grpcPort, grpcHost, logLevel, durability, schedule); flags and DURABLE_* variables win over it. Env DURABLE_CONFIG.")
     var config: String?
 
     func run() async throws {
@@ -144,6 +147,7 @@ struct Serve: AsyncParsableCommand {
         set(.grpcPort, grpcPort.map { .int($0) })
         set(.grpcHost, grpcHost.map { .string($0) })
         set(.durability, durability.map { .string($0) })
+        set(.schedule, schedule.isEmpty ? nil : .stringArray(schedule))
         return values
     }
 }

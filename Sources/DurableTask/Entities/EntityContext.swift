@@ -17,6 +17,9 @@ public final class EntityContext: @unchecked Sendable {
     package var state: String?
     var stateDeletedByOperation = false
     package var outbound: [OrchestrationMessage] = []
+    /// Signals this entity sends itself for later: they become its own durable timers, so they
+    /// cost no batch until they are due.
+    package var timers: [OrchestrationMessage] = []
 
     init(id: EntityID, operationName: String, rawInput: String?, state: String?, now: Date) {
         self.id = id
@@ -56,6 +59,11 @@ public final class EntityContext: @unchecked Sendable {
     public func signalEntity(_ target: EntityID, operation: String, input: some Encodable = NoValue(), at: Date? = nil) throws {
         try target.validate()
         let payload = try PayloadCoding.encodeOrThrow(input, what: "the input of operation '\(operation)'")
+        if target == id, let at, at > currentUtcDateTime {
+            let request = EntityRequest(kind: .signal, operation: operation, input: payload)
+            timers.append(try request.message(to: target, at: currentUtcDateTime, deliverAt: at))
+            return
+        }
         let request = EntityRequest(kind: .signal, operation: operation, input: payload, scheduledTime: at)
         outbound.append(try request.message(to: target, at: currentUtcDateTime))
     }
@@ -63,12 +71,28 @@ public final class EntityContext: @unchecked Sendable {
     /// Starts an orchestration once this operation has succeeded. Returns its instance ID.
     @discardableResult
     public func startOrchestration(named name: String, input: some Encodable = NoValue(), instanceId: String? = nil) throws -> String {
-        let id = instanceId ?? RandomIdentifier.compact()
-        try InstanceID.validate(id)
         let payload = try PayloadCoding.encodeOrThrow(input, what: "the orchestration input")
-        let start = ExecutionStartedEvent(name: name, instanceId: id, executionId: RandomIdentifier.uuidString(), input: payload)
+        return try startOrchestration(named: name, rawInput: payload, instanceId: instanceId).instanceId
+    }
+
+    /// Starts an orchestration with an already serialized input once this operation has succeeded.
+    /// Returns its instance and execution IDs.
+    package func startOrchestration(
+        named name: String, rawInput: String?, instanceId: String?, version: String? = nil, tags: [String: String] = [:]
+    ) throws -> (instanceId: String, executionId: String) {
+        let id = instanceId ?? RandomIdentifier.compact()
+        try InstanceID.validateForStart(id)
+        let start = ExecutionStartedEvent(
+            name: name, instanceId: id, executionId: RandomIdentifier.uuidString(), input: rawInput, version: version, tags: tags)
         outbound.append(OrchestrationMessage(
             instanceId: id, event: HistoryEvent(timestamp: currentUtcDateTime, kind: .executionStarted(start))))
-        return id
+        return (id, start.executionId)
+    }
+
+    /// Terminates an orchestration instance once this operation has succeeded.
+    package func terminateOrchestration(_ instanceId: String, reason: String) {
+        outbound.append(OrchestrationMessage(
+            instanceId: instanceId,
+            event: HistoryEvent(timestamp: currentUtcDateTime, kind: .executionTerminated(reason: reason, recurse: true))))
     }
 }

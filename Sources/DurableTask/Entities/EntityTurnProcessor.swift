@@ -221,6 +221,7 @@ private struct Batch {
             let output = try await function(context)
             record.state = context.state
             outbound += context.outbound
+            timers += context.timers
             return EntityResponse(result: output, failure: nil)
         } catch {
             let failure = FailureDetails(error: error)

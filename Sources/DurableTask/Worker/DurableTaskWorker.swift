@@ -84,6 +84,8 @@ public final class DurableTaskWorker: Service {
         self.remote = remote
         self.metrics = WorkerMetrics(factory: metricsFactory ?? MetricsSystem.factory)
         self.store = store
+        var registry = registry
+        registry.addSchedules(store: store)
         self.registry = registry
         self.configuration = configuration
         self.logger = logger

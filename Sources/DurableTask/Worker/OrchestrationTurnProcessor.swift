@@ -191,6 +191,11 @@ package struct OrchestrationTurnProcessor: Sendable {
                 result.messages.append(OrchestrationMessage(
                     instanceId: target, event: HistoryEvent(timestamp: now, kind: .executionTerminated(reason: reason, recurse: recurse))))
             case .completeOrchestration(let completion):
+                if completion.status != .continuedAsNew,
+                    let ended = ScheduleTags.runEndedMessage(for: started, status: completion.status, at: now)
+                {
+                    result.messages.append(ended)
+                }
                 guard let parent = started.parent, completion.status != .continuedAsNew else { continue }
                 let kind: HistoryEvent.Kind
                 switch completion.status {

@@ -28,6 +28,18 @@ enum APIRoute: Sendable, Equatable {
     /// `POST entities/{entityName}/{entityKey}/breakLock?reason=…` (our addition): an operator
     /// breaks a stuck lock
     case breakEntityLock(name: String, key: String)
+    /// `GET schedules` (our addition, as are the other schedule routes)
+    case listSchedules
+    /// `POST schedules`
+    case createSchedule
+    /// `GET schedules/{id}`
+    case describeSchedule(id: String)
+    /// `PUT schedules/{id}`
+    case updateSchedule(id: String)
+    /// `DELETE schedules/{id}`
+    case deleteSchedule(id: String)
+    /// `POST schedules/{id}/pause` or `…/resume`
+    case pauseSchedule(id: String, pause: Bool)
 
     /// The operations of `POST instances/{instanceId}/{operation}`.
     enum InstanceOperation: String, Sendable, CaseIterable {
@@ -76,6 +88,17 @@ enum APIRoute: Sendable, Equatable {
                 return .operation(instanceId: segments[1], op)
             case (4, .post) where segments[2].lowercased() == "raiseevent":
                 return .raiseEvent(instanceId: segments[1], eventName: segments[3])
+            default: throw .noRoute
+            }
+        case "schedules":
+            switch (n, method) {
+            case (1, .get): return .listSchedules
+            case (1, .post): return .createSchedule
+            case (2, .get): return .describeSchedule(id: segments[1])
+            case (2, .put): return .updateSchedule(id: segments[1])
+            case (2, .delete): return .deleteSchedule(id: segments[1])
+            case (3, .post) where ["pause", "resume"].contains(segments[2].lowercased()):
+                return .pauseSchedule(id: segments[1], pause: segments[2].lowercased() == "pause")
             default: throw .noRoute
             }
         default:

@@ -95,6 +95,12 @@ public struct ManagementAPI: Sendable {
         case .getEntity(let name, let key): try await getEntity(name: name, key: key)
         case .listEntities(let name): try await listEntities(name: name, call)
         case .breakEntityLock(let name, let key): try await breakEntityLock(name: name, key: key, call)
+        case .listSchedules: try await listSchedules(call)
+        case .createSchedule: try await createSchedule(&call)
+        case .describeSchedule(let id): try await describeSchedule(id)
+        case .updateSchedule(let id): try await updateSchedule(id, &call)
+        case .deleteSchedule(let id): try await deleteSchedule(id)
+        case .pauseSchedule(let id, let pause): try await pauseOrResumeSchedule(id, pause: pause, call)
         }
     }
 
@@ -120,6 +126,9 @@ public struct ManagementAPI: Sendable {
         case .invalidState: .invalidState(error.message)
         case .invalidArgument: .badRequest(error.message)
         case .notRegistered: ManagementAPIError(.badRequest, .unknownFunction, error.message)
+        case .scheduleNotFound: .notFound(error.message)
+        case .scheduleAlreadyExists: ManagementAPIError(.conflict, .conflict, error.message)
+        case .timeout: ManagementAPIError(.serviceUnavailable, .timeout, error.message)
         default: nil
         }
     }

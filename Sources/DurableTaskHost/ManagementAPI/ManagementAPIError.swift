@@ -88,6 +88,8 @@ extension ErrorCode where Domain == ManagementAPIError {
     /// The server already holds its maximum of connections (503, with `Retry-After`); the
     /// connection is closed.
     package static var tooManyConnections: Self { Self("too_many_connections") }
+    /// A wait for the engine timed out, e.g. no worker answered a schedule operation (503).
+    package static var timeout: Self { Self("timeout") }
     /// The task hub's store cannot be reached (503, with `Retry-After`).
     package static var storeUnavailable: Self { Self("store_unavailable") }
     /// Anything unexpected (500); details go to the log, not to the caller.

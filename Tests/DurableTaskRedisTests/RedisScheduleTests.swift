@@ -1,0 +1,133 @@
+import DurableTask
+import DurableTaskRedis
+import DurableTaskRedisServer
+import DurableTaskRedisTestSupport
+import DurableTaskTesting
+import Foundation
+import Logging
+import Testing
+
+/// Schedules on a real redis-server: exactly once with several workers, and no tick lost when a
+/// worker process is killed across tick boundaries.
+@Suite("Redis schedules", .serialized, .timeLimit(.minutes(3)))
+struct RedisScheduleTests {
+    /// Three workers, each with its own store (connections, timer loop) on one task hub, run an
+    /// every-second cron schedule for 30 s: one instance per tick, no tick missed, and each
+    /// instance's activity ran once.
+    @Test func everySecondCronFiresExactlyOncePerTickAcrossThreeWorkers() async throws {
+        try await withRedisServer { server in
+            let hub = "sched-" + RandomIdentifier.compact().prefix(8)
+            let probe = TestProbe()
+            var registry = TestOrchestrations.registry(probe: probe)
+            registry.addActivity(named: "CountRun") { context, _ in
+                probe.increment("run:" + context.instanceId)
+                return nil
+            }
+            registry.addOrchestrator(named: "Counted") { context, _ in
+                _ = try await context.callActivity(named: "CountRun", input: NoValue(), returning: NoValue.self)
+                return nil
+            }
+            var stores: [RedisOrchestrationStore] = []
+            for _ in 0..<3 {
+                let store = try await RedisOrchestrationStore.connect(
+                    url: server.url, configuration: .init(taskHub: hub, partitions: 3, maxBlockingWait: .milliseconds(200)),
+                    poolSize: 2, logger: quietLogger)
+                stores.append(store)
+            }
+            try await stores[0].createTaskHub()
+            let workers = stores.map {
+                DurableTaskWorker(store: $0, registry: registry, configuration: .init(lockWaitTimeout: .milliseconds(200)), logger: quietLogger)
+            }
+            let client = DurableTaskClient(store: stores[0])
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for worker in workers { group.addTask { try await worker.run() } }
+                defer {
+                    for worker in workers { worker.stop() }
+                    group.cancelAll()
+                }
+                let created = try await client.createSchedule(ScheduleDefinition(
+                    id: "second", trigger: .cron(try CronExpression("* * * * * *")), orchestrationName: "Counted",
+                    overlap: .allowAll))
+                try await Task.sleep(for: .seconds(30))
+                let schedule = try await client.pauseSchedule("second")
+                let instances = try await client.queryInstances(InstanceQuery(instanceIdPrefix: "second:", pageSize: 1000)).instances
+                let ticks = instances.compactMap { ScheduleTime.parse(String($0.instanceId.dropFirst("second:".count))) }.sorted()
+                #expect(ticks.count == instances.count)
+                #expect(ticks.count >= 28, "\(ticks.count) ticks in 30 s")
+                #expect(schedule.startedCount == ticks.count, "one start per tick")
+                #expect(schedule.missedCount == 0)
+                #expect(schedule.skippedCount == 0)
+                // Whole seconds, one after the other from the first due time after creation.
+                #expect(ticks.first.map { ScheduleTime.millis($0) % 1000 } == 0)
+                #expect(ticks.first.map { $0 > created.createdAt && $0.timeIntervalSince(created.createdAt) <= 1 } == true)
+                for (a, b) in zip(ticks, ticks.dropFirst()) {
+                    #expect(ScheduleTime.millis(b) - ScheduleTime.millis(a) == 1000, "a gap or a repeat between \(a) and \(b)")
+                }
+                for instance in instances {
+                    let done = try await client.waitForInstanceCompletion(instance.instanceId, timeout: .seconds(10))
+                    #expect(done.runtimeStatus == .completed)
+                    #expect(probe.count("run:" + instance.instanceId) == 1, "\(instance.instanceId) ran its activity once")
+                }
+            }
+            for store in stores { await store.close() }
+        }
+    }
+
+    /// A worker process killed with SIGKILL across three tick boundaries: a second one catches
+    /// up. With catch-up `all` every tick runs; with `latest` the newest runs and the others are
+    /// recorded as missed.
+    @Test func killedWorkerLosesNoTick() async throws {
+        try await withRedisServer { server in
+            let hub = "sched-kill-" + RandomIdentifier.compact().prefix(8)
+            let store = try await RedisOrchestrationStore.connect(
+                url: server.url, configuration: .init(taskHub: hub, partitions: 3), poolSize: 2, logger: quietLogger)
+            defer { Task { await store.close() } }
+            try await store.createTaskHub()
+            let client = DurableTaskClient(store: store)
+            let first = try await WorkerProcess.start(url: server.url, hub: hub, partitions: 3, leaseMs: 1_000)
+            try await first.waitForLine("ready", timeout: .seconds(30))
+            for (id, catchUp) in [("all", ScheduleCatchUpPolicy.all(window: .seconds(60))), ("latest", .latest)] {
+                try await client.createSchedule(ScheduleDefinition(
+                    id: id, trigger: .interval(.milliseconds(400)), orchestrationName: "Hello", input: #""tick""#,
+                    overlap: .allowAll, catchUp: catchUp))
+            }
+            try await waitFor { try await client.describeSchedule("all")?.startedCount ?? 0 >= 2 }
+            await first.kill9()
+            let killedAt = Date()
+            try await Task.sleep(for: .milliseconds(1_500))  // at least three ticks come due with no worker
+            let second = try await WorkerProcess.start(url: server.url, hub: hub, partitions: 3, leaseMs: 1_000)
+            defer { second.killNow() }
+            try await second.waitForLine("ready", timeout: .seconds(30))
+            try await waitFor(timeout: .seconds(20)) {
+                let all = try await client.describeSchedule("all")
+                return (all?.nextDue ?? .distantPast) > killedAt.addingTimeInterval(3)
+            }
+            let all = try await client.pauseSchedule("all")
+            let latest = try await client.pauseSchedule("latest")
+            let dues = try await client.queryInstances(InstanceQuery(instanceIdPrefix: "all:", pageSize: 1000)).instances
+                .compactMap { ScheduleTime.parse(String($0.instanceId.dropFirst(4))) }.sorted()
+            #expect(dues.count == all.startedCount)
+            for (a, b) in zip(dues, dues.dropFirst()) {
+                #expect(ScheduleTime.millis(b) - ScheduleTime.millis(a) == 400, "catch-up all lost a tick between \(a) and \(b)")
+            }
+            #expect(dues.contains { $0 > killedAt && $0 < killedAt.addingTimeInterval(1.5) }, "ticks due while no worker ran were run")
+            #expect(all.missedCount == 0)
+            #expect(latest.missedCount >= 2, "catch-up latest dropped the older ticks (\(latest.missedCount))")
+            let latestDues = try await client.queryInstances(InstanceQuery(instanceIdPrefix: "latest:", pageSize: 1000)).instances
+                .compactMap { ScheduleTime.parse(String($0.instanceId.dropFirst(7))) }.sorted()
+            #expect(latestDues.count == latest.startedCount)
+            for id in try await client.queryInstances(InstanceQuery(instanceIdPrefix: "all:", pageSize: 1000)).instances.map(\.instanceId) {
+                #expect(try await client.waitForInstanceCompletion(id, timeout: .seconds(10)).output == #""Hello tick!""#)
+            }
+        }
+    }
+
+    private func waitFor(timeout: Duration = .seconds(10), _ condition: () async throws -> Bool) async throws {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            if try await condition() { return }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        Issue.record("condition not met within \(timeout)")
+    }
+}
