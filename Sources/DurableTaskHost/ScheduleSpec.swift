@@ -10,7 +10,7 @@ import Foundation
 ///
 /// The keys are those of the JSON form (``ScheduleDefinition``): `id`, `cron`, `timeZone`,
 /// `every` (or `interval`), `orchestration`, `input` (JSON), `version`, `instanceId`, `overlap`,
-/// `catchUp`, `catchUpWindow`, `startAt`, `endAt` and `jitter`. A comma followed by a key and `=`
+/// `catchUp`, `catchUpWindow`, `startAt`, `endAt` and `jitter`. A comma followed by a name and `=`
 /// starts the next pair, so cron lists (`0 0 1,15 * *`) and JSON inputs keep their commas. Several
 /// schedules may share one string: each starts at its `id=`.
 public enum ScheduleSpec {
@@ -41,14 +41,22 @@ public enum ScheduleSpec {
         return try specs.map(definition)
     }
 
-    /// Splits at commas that a known key and `=` follow.
+    /// Whether `rest` starts with a key and `=`: a letter, then letters or digits. (JSON members
+    /// start with a quote, cron list items with a digit, so neither splits.)
+    private static func startsPair(_ rest: Substring) -> Bool {
+        guard let first = rest.first, first.isASCII, first.isLetter else { return false }
+        let name = rest.prefix { $0.isASCII && ($0.isLetter || $0.isNumber) }
+        return rest.dropFirst(name.count).first == "="
+    }
+
+    /// Splits at commas that a key and `=` follow.
     private static func pairs(_ text: String) -> [String] {
         var result: [String] = []
         var current = ""
         var index = text.startIndex
         while index < text.endIndex {
             let c = text[index]
-            if c == ",", keys.contains(where: { text[text.index(after: index)...].hasPrefix($0 + "=") }) {
+            if c == ",", startsPair(text[text.index(after: index)...]) {
                 result.append(current)
                 current = ""
             } else if c == ";" || c == "\n" {

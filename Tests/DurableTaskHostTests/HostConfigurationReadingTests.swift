@@ -1,4 +1,5 @@
 import Configuration
+import DurableTask
 import DurableTaskHost
 import Foundation
 import Logging
@@ -85,5 +86,30 @@ struct HostConfigurationReadingTests {
     /// Test arguments cannot await; the environment provider needs no file, so no await is needed.
     private func awaitReader(_ environment: [String: String]) throws -> ConfigReader {
         ConfigReader(providers: [EnvironmentVariablesProvider(environmentVariables: environment).prefixKeys(with: "durable")])
+    }
+
+    /// `--schedule` specs from flags, the environment (specs joined by `;`) and the file (an array).
+    @Test func schedulesFromFlagsEnvironmentAndFile() async throws {
+        let fromFlags = try HostConfiguration(config: try await reader(flags: [
+            "schedule": .stringArray(["id=a,cron=0 0 1,15 * *,orchestration=Hello", #"id=b,every=2s,orchestration=Hello,input={"x":1,"y":[2,3]}"#])
+        ]))
+        #expect(fromFlags.schedules.map(\.id) == ["a", "b"])
+        #expect(fromFlags.schedules.first?.trigger == .cron(try CronExpression("0 0 1,15 * *")))
+        #expect(fromFlags.schedules.last?.input == #"{"x":1,"y":[2,3]}"#)
+        #expect(fromFlags.schedules.last?.trigger == .interval(.seconds(2)))
+
+        let fromEnvironment = try HostConfiguration(config: try await reader(environment: [
+            "DURABLE_SCHEDULE": "id=a,every=1s,orchestration=Hello,overlap=bufferOne;id=b,every=1m,orchestration=Hello,catchUp=all,catchUpWindow=1h"
+        ]))
+        #expect(fromEnvironment.schedules.map(\.id) == ["a", "b"])
+        #expect(fromEnvironment.schedules.first?.overlap == .bufferOne)
+        #expect(fromEnvironment.schedules.last?.catchUp == .all(window: .seconds(3600)))
+
+        let fromFile = try HostConfiguration(config: try await reader(
+            file: #"{"schedule": ["id=nightly,cron=30 2 * * *,timeZone=America/New_York,orchestration=Hello,instanceId=nightly-job"]}"#))
+        #expect(fromFile.schedules.first?.instanceIds == .fixed("nightly-job"))
+
+        let duplicate = try await reader(flags: ["schedule": .stringArray(["id=a,every=1s,orchestration=X", "id=a,every=2s,orchestration=X"])])
+        #expect(throws: HostError.self) { try HostConfiguration(config: duplicate) }
     }
 }
