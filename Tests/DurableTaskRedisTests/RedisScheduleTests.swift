@@ -122,6 +122,49 @@ struct RedisScheduleTests {
         }
     }
 
+    /// An interval schedule at 100 ms keeps its phase for 1,000 ticks: tick n is due at
+    /// anchor + n·100 ms exactly, none is missed or repeated, and lateness stays bounded.
+    @Test(.timeLimit(.minutes(4))) func hundredMillisecondIntervalDoesNotDriftOverAThousandTicks() async throws {
+        try await withRedisStores { _, makeStore in
+            let store = try await makeStore(StoreOptions())
+            try await store.createTaskHub()
+            try await TestHost.run(store: store) { host in
+                let created = try await host.client.createSchedule(ScheduleDefinition(
+                    id: "fast", trigger: .interval(.milliseconds(100)), orchestrationName: "Hello", input: #""x""#,
+                    overlap: .allowAll, catchUp: .all(window: .seconds(60))))
+                let deadline = ContinuousClock.now + .seconds(150)
+                while try await host.client.describeSchedule("fast")?.startedCount ?? 0 < 1_000, ContinuousClock.now < deadline {
+                    try await Task.sleep(for: .milliseconds(200))
+                }
+                let schedule = try await host.client.pauseSchedule("fast")
+                var instances: [OrchestrationMetadata] = []
+                var token: String?
+                repeat {
+                    let page = try await host.client.queryInstances(
+                        InstanceQuery(instanceIdPrefix: "fast:", pageSize: 1_000, continuationToken: token))
+                    instances += page.instances
+                    token = page.continuationToken
+                } while token != nil
+                let ticks = instances.compactMap { instance in
+                    ScheduleTime.parse(String(instance.instanceId.dropFirst(5))).map { (due: $0, created: instance.createdAt) }
+                }.sorted { $0.due < $1.due }
+                #expect(ticks.count >= 1_000)
+                #expect(ticks.count == schedule.startedCount)
+                #expect(schedule.missedCount == 0)
+                let anchor = ScheduleTime.millis(created.anchor)
+                for (n, tick) in ticks.enumerated() {
+                    let offset = ScheduleTime.millis(tick.due) - anchor
+                    #expect(offset == Int64(n + 1) * 100, "tick \(n) is due \(offset) ms after the anchor")
+                    if offset != Int64(n + 1) * 100 { break }
+                }
+                let lateness = ticks.map { ScheduleTime.millis($0.created) - ScheduleTime.millis($0.due) }.sorted()
+                #expect(lateness.first.map { $0 >= 0 } == true, "no tick starts early")
+                #expect(lateness[lateness.count / 2] < 50, "median lateness \(lateness[lateness.count / 2]) ms")
+                #expect(lateness.last.map { $0 < 2_000 } == true, "worst lateness \(lateness.last ?? 0) ms")
+            }
+        }
+    }
+
     private func waitFor(timeout: Duration = .seconds(10), _ condition: () async throws -> Bool) async throws {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {

@@ -18,10 +18,7 @@ extension DurableTaskClient {
     public func createSchedule(_ definition: ScheduleDefinition, paused: Bool = false, timeout: Duration = .seconds(30))
         async throws -> ScheduleDescription
     {
-        try definition.validate()
-        return try await changeSchedule(
-            definition.id, ScheduleEntity.Operation.upsert, ScheduleCommand(definition: definition, mode: .create, paused: paused),
-            timeout: timeout)
+        try await upsertSchedule(definition, .create, paused: paused, timeout: timeout)
     }
 
     /// Replaces a schedule's definition. Its status, live run and tick history stay; the next
@@ -31,9 +28,7 @@ extension DurableTaskClient {
     public func updateSchedule(_ definition: ScheduleDefinition, timeout: Duration = .seconds(30)) async throws
         -> ScheduleDescription
     {
-        try definition.validate()
-        return try await changeSchedule(
-            definition.id, ScheduleEntity.Operation.upsert, ScheduleCommand(definition: definition, mode: .update), timeout: timeout)
+        try await upsertSchedule(definition, .update, timeout: timeout)
     }
 
     /// Creates a schedule, or updates it if it exists. An unchanged definition changes nothing
@@ -43,9 +38,7 @@ extension DurableTaskClient {
     public func createOrUpdateSchedule(_ definition: ScheduleDefinition, timeout: Duration = .seconds(30)) async throws
         -> ScheduleDescription
     {
-        try definition.validate()
-        return try await changeSchedule(
-            definition.id, ScheduleEntity.Operation.upsert, ScheduleCommand(definition: definition, mode: .upsert), timeout: timeout)
+        try await upsertSchedule(definition, .upsert, timeout: timeout)
     }
 
     /// Pauses a schedule: no ticks until it is resumed.
@@ -97,6 +90,14 @@ extension DurableTaskClient {
         let entity = EntityID(name: ScheduleEntity.name, key: id)
         try entity.validate()
         return entity
+    }
+
+    private func upsertSchedule(_ definition: ScheduleDefinition, _ mode: ScheduleCommand.Mode, paused: Bool = false, timeout: Duration)
+        async throws -> ScheduleDescription
+    {
+        try definition.validate()
+        let command = ScheduleCommand(definition: definition, mode: mode, paused: paused)
+        return try await changeSchedule(definition.id, ScheduleEntity.Operation.upsert, command, timeout: timeout)
     }
 
     /// Runs one management operation and returns the schedule after it.

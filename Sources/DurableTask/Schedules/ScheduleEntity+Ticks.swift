@@ -52,6 +52,10 @@ extension ScheduleBatch {
 
     /// One tick that runs: starts the orchestration unless the overlap policy says otherwise.
     private mutating func fire(_ schedule: inout ScheduleDescription, due: Date) async throws {
+        if schedule.definition.overlap == .allowAll, case .perTick = schedule.definition.instanceIds {
+            try start(&schedule, due: due)  // overlapping runs are fine: no need to ask the store
+            return
+        }
         guard try await isRunLive(&schedule) else {
             if let stale = schedule.buffered {
                 // The run it waited for ended without telling the schedule (purged, say).
@@ -66,7 +70,7 @@ extension ScheduleBatch {
         case .skip:
             skip(&schedule, due)
         case .allowAll:
-            if case .perTick = schedule.definition.instanceIds { try start(&schedule, due: due) } else { skip(&schedule, due) }
+            skip(&schedule, due)  // a fixed ID holds one live run
         case .bufferOne:
             if schedule.buffered == nil {
                 schedule.buffered = due

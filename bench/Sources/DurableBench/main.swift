@@ -1,6 +1,6 @@
 import Foundation
 
-// Usage: DurableBench [core|redis|entities|idle|durability|memory|all] [--quick]
+// Usage: DurableBench [core|redis|entities|idle|durability|memory|schedules|all] [--quick]
 let what = CommandLine.arguments.dropFirst().first ?? "all"
 let quick = CommandLine.arguments.contains("--quick")
 switch what {
@@ -16,6 +16,8 @@ case "durability":
     try await DurabilityBench.run(quick: quick)
 case "memory":
     try await MemoryBench.run(quick: quick)
+case "schedules":
+    try await ScheduleBench.run(quick: quick)
 case "all":
     CoreBench.run()
     try await RedisBench.run(quick: quick)
@@ -23,9 +25,10 @@ case "all":
     try await IdleBench.run(quick: quick)
     try await DurabilityBench.run(quick: quick)
     try await MemoryBench.run(quick: quick)
+    try await ScheduleBench.run(quick: quick)
 case "profile-replay":
     CoreBench.profileReplay()
 default:
-    print("usage: DurableBench [core|redis|entities|idle|durability|memory|all] [--quick]")
+    print("usage: DurableBench [core|redis|entities|idle|durability|memory|schedules|all] [--quick]")
     exit(2)
 }
