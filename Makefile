@@ -55,6 +55,7 @@ examples: build
 	$(SWIFT) run MonitorJobStatus
 	$(SWIFT) run BudgetApproval
 	$(SWIFT) run PeriodicCleanup
+	$(SWIFT) run ScheduledCleanup
 	$(SWIFT) run RetryFlaky
 	$(SWIFT) run SubOrchestrationParent
 

@@ -181,6 +181,9 @@ let package = Package(
         .executableTarget(name: "BudgetApproval", dependencies: ["DurableExamples", "DurableTask"], path: "Examples/BudgetApproval"),
         .executableTarget(name: "PeriodicCleanup", dependencies: ["DurableExamples", "DurableTask"], path: "Examples/PeriodicCleanup"),
         .executableTarget(
+            name: "ScheduledCleanup", dependencies: ["DurableExamples", "DurableTask", .product(name: "Logging", package: "swift-log")],
+            path: "Examples/ScheduledCleanup"),
+        .executableTarget(
             name: "CheckSiteAvailable",
             dependencies: [
                 "DurableExamples", "DurableTask", "DurableTaskHTTP",
