@@ -10,6 +10,7 @@ import Hummingbird
 public import Logging
 import ServiceLifecycle
 import UnixSignals
+public import Prometheus
 
 /// A complete durable host: the Redis store (its own redis-server when no URL is given), the
 /// worker with your orchestrations and activities, and the management HTTP API, in one
@@ -31,12 +32,17 @@ public struct DurableHost: Sendable {
     public var logger: Logger
     /// Called once the API listens, with its port (useful with port 0).
     public var onReady: @Sendable (_ port: Int) async -> Void
+    /// The Prometheus registry `GET /metrics` serves; `nil`: no such route. Bootstrap the
+    /// process's `MetricsSystem` with ``MetricsEndpoint/factory(registry:)`` on it so the worker,
+    /// the store and the API report there (`durable serve` does).
+    public var metrics: PrometheusCollectorRegistry?
 
     /// Creates a host.
     public init(
         configuration: HostConfiguration = HostConfiguration(), registry: TaskRegistry,
-        logger: Logger, onReady: @escaping @Sendable (_ port: Int) async -> Void = { _ in }
+        logger: Logger, metrics: PrometheusCollectorRegistry? = nil, onReady: @escaping @Sendable (_ port: Int) async -> Void = { _ in }
     ) {
+        self.metrics = metrics
         self.configuration = configuration
         self.registry = registry
         self.logger = logger
@@ -96,7 +102,11 @@ public struct DurableHost: Sendable {
                 taskHub: configuration.taskHub, systemKey: configuration.systemKey, maxBodySize: configuration.maxBodySize,
                 orchestratorNames: Set(registry.orchestratorNames), entityNames: Set(registry.entityNames),
                 host: configuration.httpHost, port: configuration.httpPort, idleTimeout: configuration.httpIdleTimeout,
-                maxConnections: configuration.httpMaxConnections),
+                maxConnections: configuration.httpMaxConnections,
+                metrics: metrics.map { registry in
+                    let storeMetrics = StoreMetrics(store: store)
+                    return MetricsEndpoint(registry: registry, refresh: { await storeMetrics.refresh() })
+                }),
             logger: logger)
         let application = try api.makeApplication { port in
             var metadata: Logger.Metadata = [

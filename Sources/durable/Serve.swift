@@ -6,6 +6,8 @@ import DurableTaskHTTP
 import DurableTaskHost
 import Foundation
 import Logging
+import Metrics
+import Prometheus
 import SystemPackage
 
 /// `durable serve`: runs the worker with the example orchestrations and the management HTTP API.
@@ -117,7 +119,10 @@ struct Serve: AsyncParsableCommand {
 
         var registry = TaskRegistry()
         ExampleCatalog.register(into: &registry)
-        return DurableHost(configuration: configuration, registry: registry, logger: logger)
+        // Metrics go to one Prometheus registry, served at GET /metrics on the API's port.
+        let metrics = PrometheusCollectorRegistry()
+        MetricsSystem.bootstrap(MetricsEndpoint.factory(registry: metrics))
+        return DurableHost(configuration: configuration, registry: registry, logger: logger, metrics: metrics)
     }
 
     /// The flags given, as config values under ``HostConfiguration/Key``.

@@ -118,6 +118,7 @@ public enum ScheduleTrigger: Sendable, Hashable {
             return expression.nextFire(after: date)
         case .interval(let every):
             let step = every.milliseconds
+            guard step > 0 else { return nil }  // validate() refuses it; a stored one must not trap
             let elapsed = ScheduleTime.millis(date) - ScheduleTime.millis(anchor)
             let n = elapsed < 0 ? 0 : elapsed / step + 1
             return ScheduleTime.date(millis: ScheduleTime.millis(anchor) + n * step)

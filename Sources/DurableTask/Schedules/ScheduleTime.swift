@@ -38,7 +38,9 @@ public enum ScheduleTime {
             }
             let (product, overflow) = value.multipliedReportingOverflow(by: scale)
             guard !overflow, product <= 100 * 365 * 86_400_000 else { return nil }
-            total += product
+            let (sum, sumOverflow) = total.addingReportingOverflow(product)
+            guard !sumOverflow else { return nil }
+            total = sum
         }
         return .milliseconds(total)
     }

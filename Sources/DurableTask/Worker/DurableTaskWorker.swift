@@ -193,9 +193,15 @@ public final class DurableTaskWorker: Service {
             return
         }
         do {
-            if isEntity { try await runEntityBatch(item) } else { try await runOrchestrationTurn(item) }
-            metrics.turns.increment()
+            if isEntity {
+                try await runEntityBatch(item)
+                metrics.entityBatches.increment()
+            } else {
+                try await runOrchestrationTurn(item)
+                metrics.turns.increment()
+            }
         } catch let error as DurableTaskError where error.code == .leaseLost {
+            metrics.orchestrationLeaseLosses.increment()
             logger.warning("\(what) not committed: lease lost", metadata: [LogKeys.instanceId: .string(item.instanceId)])
         } catch {
             logger.error("\(what) failed; releasing the work item", metadata: [
@@ -369,6 +375,7 @@ public final class DurableTaskWorker: Service {
             // The store leased the instance's next turn to us: run it here, at once.
             if let next { await runTurn(next) }
         } catch let error as DurableTaskError where error.code == .leaseLost {
+            metrics.activityLeaseLosses.increment()
             logger.notice("activity result dropped: its lease was lost (another worker may have run it)")
         } catch {
             logger.error("committing an activity result failed", metadata: [LogKeys.error: "\(error)"])
@@ -417,7 +424,10 @@ struct WorkerMetrics: Sendable {
     let orchestrationFailures: Counter
     let activityFailures: Counter
     let entityOperations: Counter
+    let entityBatches: Counter
     let poisonItems: Counter
+    let orchestrationLeaseLosses: Counter
+    let activityLeaseLosses: Counter
 
     init(factory: any MetricsFactory) {
         dispatchLatency = Metrics.Timer(label: MetricNames.dispatchLatency, dimensions: [], factory: factory)
@@ -431,6 +441,9 @@ struct WorkerMetrics: Sendable {
         activityFailures = Counter(label: MetricNames.failures, dimensions: [("kind", "activity")], factory: factory)
         entityOperations = Counter(label: MetricNames.entityOperations, dimensions: [], factory: factory)
         poisonItems = Counter(label: MetricNames.poisonItems, dimensions: [], factory: factory)
+        entityBatches = Counter(label: MetricNames.entityBatches, dimensions: [], factory: factory)
+        orchestrationLeaseLosses = Counter(label: MetricNames.leaseLosses, dimensions: [("kind", "orchestration")], factory: factory)
+        activityLeaseLosses = Counter(label: MetricNames.leaseLosses, dimensions: [("kind", "activity")], factory: factory)
     }
 }
 

@@ -41,6 +41,30 @@ enum APIRoute: Sendable, Equatable {
     /// `POST schedules/{id}/pause` or `…/resume`
     case pauseSchedule(id: String, pause: Bool)
 
+    /// The route's name in metrics: its template, without the variable parts.
+    var label: String {
+        switch self {
+        case .start: "start"
+        case .signalWithStart: "signalWithStart"
+        case .list: "listInstances"
+        case .purgeMany: "purgeInstances"
+        case .status: "status"
+        case .purge: "purge"
+        case .operation(_, let operation): operation.rawValue
+        case .raiseEvent: "raiseEvent"
+        case .signalEntity: "signalEntity"
+        case .getEntity: "getEntity"
+        case .listEntities: "listEntities"
+        case .breakEntityLock: "breakEntityLock"
+        case .listSchedules: "listSchedules"
+        case .createSchedule: "createSchedule"
+        case .describeSchedule: "describeSchedule"
+        case .updateSchedule: "updateSchedule"
+        case .deleteSchedule: "deleteSchedule"
+        case .pauseSchedule(_, let pause): pause ? "pauseSchedule" : "resumeSchedule"
+        }
+    }
+
     /// The operations of `POST instances/{instanceId}/{operation}`.
     enum InstanceOperation: String, Sendable, CaseIterable {
         case terminate, suspend, resume, rewind, restart

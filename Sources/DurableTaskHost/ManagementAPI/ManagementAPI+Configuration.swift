@@ -33,6 +33,8 @@ extension ManagementAPI {
         /// The most connections the server holds open at once; each one beyond it is answered
         /// `503 too_many_connections` (with `Retry-After`) and closed. `nil`: no limit. Default 1024.
         public var maxConnections: Int?
+        /// What `GET /metrics` serves (under the same key rule as the API); `nil`: no such route.
+        public var metrics: MetricsEndpoint?
 
         /// The default ``idleTimeout``: 75 s.
         public static let defaultIdleTimeout: Duration = .seconds(75)
@@ -44,8 +46,10 @@ extension ManagementAPI {
             basePath: String = "/runtime/webhooks/durabletask", taskHub: String = "default",
             connectionName: String = "Storage", systemKey: String? = nil, maxBodySize: Int = 1 << 20,
             orchestratorNames: Set<String>? = nil, entityNames: Set<String>? = nil, host: String = "127.0.0.1",
-            port: Int = 7071, idleTimeout: Duration? = defaultIdleTimeout, maxConnections: Int? = defaultMaxConnections
+            port: Int = 7071, idleTimeout: Duration? = defaultIdleTimeout, maxConnections: Int? = defaultMaxConnections,
+            metrics: MetricsEndpoint? = nil
         ) {
+            self.metrics = metrics
             self.basePath = basePath
             self.taskHub = taskHub
             self.connectionName = connectionName

@@ -1,6 +1,9 @@
 public import DurableTask
 import Foundation
 import HTTPTypes
+import Metrics
+import Prometheus
+import NIOCore
 import Synchronization
 package import Hummingbird
 public import Logging
@@ -40,6 +43,8 @@ public struct ManagementAPI: Sendable {
     /// outside the base path gets `404 not_found`.
     package func respond(to request: Request) async -> Response {
         var response = await answer(request)
+        Counter(label: MetricNames.httpRequests, dimensions: [("route", routeLabel(request)), ("code", String(response.status.code))])
+            .increment()
         if request.method == .head { response.body = ResponseBody() }  // a HEAD answer has no body
         return response
     }
@@ -47,6 +52,10 @@ public struct ManagementAPI: Sendable {
     private func answer(_ request: Request) async -> Response {
         do {
             try authorize(request)
+            if let metrics = configuration.metrics, request.uri.path == "/metrics" {
+                guard request.method == .get || request.method == .head else { throw ManagementAPIError.noRoute }
+                return await Self.scrape(metrics)
+            }
             guard let segments = try APIRoute.segments(path: request.uri.path, basePath: basePathSegments) else {
                 throw ManagementAPIError.noRoute
             }
@@ -102,6 +111,24 @@ public struct ManagementAPI: Sendable {
         case .deleteSchedule(let id): try await deleteSchedule(id)
         case .pauseSchedule(let id, let pause): try await pauseOrResumeSchedule(id, pause: pause, call)
         }
+    }
+
+    /// The Prometheus text of `metrics`, refreshed first.
+    private static func scrape(_ metrics: MetricsEndpoint) async -> Response {
+        await metrics.refresh()
+        let bytes = metrics.registry.emitToBuffer()
+        return Response(
+            status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+            body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
+    }
+
+    /// The route a request took, as the `route` label of ``MetricNames/httpRequests``.
+    private func routeLabel(_ request: Request) -> String {
+        if configuration.metrics != nil, request.uri.path == "/metrics" { return "metrics" }
+        guard let segments = try? APIRoute.segments(path: request.uri.path, basePath: basePathSegments),
+            let route = try? APIRoute.match(method: request.method, segments: segments)
+        else { return "none" }
+        return route.label
     }
 
     /// §8.3: with a key configured, every request must carry it, compared in constant time.

@@ -2,6 +2,7 @@ import DurableTask
 import DurableTaskRedisClient
 import Foundation
 import Logging
+import Metrics
 
 extension RedisOrchestrationStore {
     /// Fires durable timers and recovers after dead workers, until the task is cancelled.
@@ -81,6 +82,9 @@ extension RedisOrchestrationStore {
         }
     }
 
+    /// How late timers are delivered (``MetricNames/timerLateness``), through the process's metrics system.
+    static let timerLateness = Metrics.Timer(label: MetricNames.timerLateness)
+
     /// The local instant of a wall-clock time.
     private static func instant(_ date: Date) -> ContinuousClock.Instant {
         .now + DurableTime.delay(seconds: date.timeIntervalSinceNow)
@@ -94,9 +98,13 @@ extension RedisOrchestrationStore {
             ["ZRANGEBYSCORE", keys.timers($0), "-inf", now, "LIMIT", "0", "256"]
         })
         var calls: [DeliverMessageCall] = []
+        let deliveredAt = Date()
         for (p, reply) in replies.enumerated() {
             for member in reply.stringArray?.compactMap({ $0 }) ?? [] {
                 var message = try RedisCodec.decode(StoredMessage.self, member).message
+                if let due = message.deliverAt {
+                    Self.timerLateness.recordNanoseconds(max(0, Int64(deliveredAt.timeIntervalSince(due) * 1e9)))
+                }
                 message.deliverAt = nil
                 guard keys.partition(of: message.instanceId) == p else { continue }
                 calls.append(try DeliverMessageCall(keys: keys, message: message, mode: .timer(member: member)))
