@@ -87,7 +87,7 @@ public final class DurableTaskSidecar: Service {
     }
 
     private var interceptors: [any ServerInterceptor] {
-        configuration.systemKey.map { [SystemKeyInterceptor(key: $0)] } ?? []
+        [RequestMetricsInterceptor()] + (configuration.systemKey.map { [SystemKeyInterceptor(key: $0)] } ?? [])
     }
 
     /// Serves until graceful shutdown or cancellation.
