@@ -4,7 +4,8 @@
 --       6 failure JSON ('\0' = none), 7 custom status ('\0' = none), 8 new execution ID ('\0' = unchanged),
 --       9 new input ('\0' = none), 10 updated ms,
 --       then counted groups: H, H history event JSON;
---       A, A activities as 6 fields each (execution ID, task ID, name, input, attempt, instance ID);
+--       A, A activities as 7 fields each (execution ID, task ID, name, input, attempt, instance ID,
+--       trace context JSON);
 --       T, T timers as 2 fields each (due ms, member);
 --       O, O outbox messages as 2 fields each (target instance ID, message JSON);
 --       then 1 field: '0' to not pop the next ready instance (default: pop it).
@@ -57,8 +58,8 @@ local function complete_orchestration(KEYS, ARGV)
   local na = tonumber(ARGV[i]); i = i + 1
   for _ = 1, na do
     redis.call('XADD', KEYS[K_ACT], '*', 'e', ARGV[i], 't', ARGV[i + 1], 'n', ARGV[i + 2], 'in', ARGV[i + 3],
-      'a', ARGV[i + 4], 'i', ARGV[i + 5])
-    i = i + 6
+      'a', ARGV[i + 4], 'i', ARGV[i + 5], 'tc', ARGV[i + 6])
+    i = i + 7
   end
   local nt = tonumber(ARGV[i]); i = i + 1
   for _ = 1, nt do

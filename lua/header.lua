@@ -4,7 +4,7 @@
 --
 -- LIBRARY_VERSION: raise it whenever any function changes. A store refuses to start on a Redis
 -- that holds another version; `durable upgrade-functions --redis URL` replaces the library.
-local LIBRARY_VERSION = 1
+local LIBRARY_VERSION = 2
 
 -- dt_library_version: the version of this library.
 -- KEYS: none. ARGV: none.

@@ -1,13 +1,19 @@
 public import Foundation
+public import Tracing
 
 /// Schedules, inspects and controls orchestration instances in a store.
 public struct DurableTaskClient: Sendable {
     /// The store.
     public let store: any OrchestrationStore
+    /// Where the client's spans go: a start opens a span whose context the new instance keeps,
+    /// so its turns and activities continue the caller's trace.
+    public let tracer: any LegacyTracer
 
     /// Creates a client.
-    public init(store: any OrchestrationStore) {
+    /// - Parameter tracer: the process's `InstrumentationSystem` tracer by default.
+    public init(store: any OrchestrationStore, tracer: (any LegacyTracer)? = nil) {
         self.store = store
+        self.tracer = tracer ?? InstrumentationSystem.legacyTracer
     }
 
     /// Options for starting an instance.
@@ -67,7 +73,7 @@ public struct DurableTaskClient: Sendable {
     public func scheduleNewOrchestration(named name: String, rawInput: String?, options: StartOptions = StartOptions())
         async throws -> CreateInstanceResult
     {
-        try await store.createInstance(makeRequest(name: name, rawInput: rawInput, options: options, event: nil))
+        try await create(makeRequest(name: name, rawInput: rawInput, options: options, event: nil))
     }
 
     /// Raises an event to an instance, first starting it if no live instance has the ID, as
@@ -92,8 +98,20 @@ public struct DurableTaskClient: Sendable {
     public func signalWithStart(
         orchestratorNamed name: String, instanceId: String, rawInput: String?, eventName: String, rawEventPayload: String?
     ) async throws -> CreateInstanceResult {
-        try await store.createInstance(makeRequest(
+        try await create(makeRequest(
             name: name, rawInput: rawInput, options: StartOptions(instanceId: instanceId), event: (eventName, rawEventPayload)))
+    }
+
+    /// Creates the instance inside a span, whose context the instance keeps (its trace).
+    private func create(_ request: CreateInstanceRequest) async throws -> CreateInstanceResult {
+        var request = request
+        let span = tracer.startAnySpan(SpanNames.start(request.executionStarted.name), ofKind: .producer)
+        defer { span.end() }
+        span.attributes["durabletask.instance_id"] = request.executionStarted.instanceId
+        if request.executionStarted.traceContext == nil {
+            request.executionStarted.traceContext = TraceContext.inject(span.context, with: tracer)
+        }
+        return try await store.createInstance(request)
     }
 
     private func makeRequest(

@@ -84,6 +84,8 @@ public struct ExecutionStartedEvent: Codable, Sendable, Hashable {
     public var generation: Int
     /// Free-form tags.
     public var tags: [String: String]
+    /// The trace the instance belongs to (the span context of whoever started it), if tracing is on.
+    public var traceContext: TraceCarrier?
 
     /// Creates the payload.
     public init(

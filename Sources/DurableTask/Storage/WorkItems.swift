@@ -48,6 +48,8 @@ public struct ActivityRequest: Codable, Sendable, Hashable {
     public var input: String?
     /// The retry attempt, starting at 1.
     public var attempt: Int
+    /// The span context of the turn that scheduled it, if tracing is on.
+    public var traceContext: TraceCarrier?
 
     /// Creates a request.
     public init(instanceId: String, executionId: String, taskId: Int, name: String, input: String?, attempt: Int) {

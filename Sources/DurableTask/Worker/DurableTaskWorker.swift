@@ -2,6 +2,7 @@ import Foundation
 public import Logging
 public import Metrics
 public import ServiceLifecycle
+public import Tracing
 import Synchronization
 
 /// Runs orchestrations and activities from a store: a ServiceLifecycle `Service`.
@@ -64,6 +65,8 @@ public final class DurableTaskWorker: Service {
     let entityCache: EntitySnapshotCache
     private let stopping = Atomic<Bool>(false)
     let metrics: WorkerMetrics
+    /// Where the worker's spans go: a span per orchestration turn and per activity execution.
+    let tracer: any LegacyTracer
     /// Where work the registry lacks goes (remote SDK workers); `nil` runs everything in process.
     private let remote: (any RemoteWorkDispatcher)?
     /// Whether leasing works, per loop kind: each logs a store outage once, not once per attempt.
@@ -74,14 +77,17 @@ public final class DurableTaskWorker: Service {
     /// - Parameters:
     ///   - logger: where the worker logs; orchestrations and activities log through it too.
     ///   - metricsFactory: where metrics go; the process-wide `MetricsSystem.factory` by default.
+    ///   - tracer: where spans go (a span per orchestration turn, continuing the instance's
+    ///     trace, and per activity execution); the process's `InstrumentationSystem` by default.
     ///   - remote: runs the orchestrations, activities and entities `registry` lacks (workers of
     ///     other languages). Without it, such work fails as not registered.
     public init(
         store: any OrchestrationStore, registry: TaskRegistry, configuration: Configuration = Configuration(),
         logger: Logger, metricsFactory: (any MetricsFactory)? = nil,
-        remote: (any RemoteWorkDispatcher)? = nil
+        remote: (any RemoteWorkDispatcher)? = nil, tracer: (any LegacyTracer)? = nil
     ) {
         self.remote = remote
+        self.tracer = tracer ?? InstrumentationSystem.legacyTracer
         self.metrics = WorkerMetrics(factory: metricsFactory ?? MetricsSystem.factory)
         self.store = store
         var registry = registry
@@ -184,7 +190,8 @@ public final class DurableTaskWorker: Service {
     func runTurn(_ item: OrchestrationWorkItem) async {
         let start = ContinuousClock.now
         if let oldest = item.messages.map(\.event.timestamp).min() {
-            metrics.dispatchLatency.recordNanoseconds(Int64(max(0, -oldest.timeIntervalSinceNow) * 1e9))
+            let waited = -oldest.timeIntervalSinceNow  // clamped to 0 ... one year, so no date can trap the conversion
+            metrics.dispatchLatency.recordNanoseconds(waited > 0 ? Int64(min(waited, 31_536_000) * 1e9) : 0)
         }
         let isEntity = EntityID.isEntity(item.instanceId)
         let what = isEntity ? "entity batch" : "orchestration turn"
@@ -233,9 +240,22 @@ public final class DurableTaskWorker: Service {
                 }
             }
         }
-        let output = try await processor.process(item, cached: cached) {
+        let turnStart = DefaultTracerClock.now
+        var output = try await processor.process(item, cached: cached) {
             if let loaded { return loaded }
             return try await store.readHistory(instanceId: item.instanceId)
+        }
+        let span = output.started.map { started in
+            tracer.startAnySpan(
+                SpanNames.orchestration(started.name), at: turnStart,
+                context: TraceContext.extract(started.traceContext, with: tracer), ofKind: .internal)
+        }
+        defer { span?.end() }
+        if let span {
+            span.attributes["durabletask.instance_id"] = item.instanceId
+            span.attributes["durabletask.execution_id"] = output.started?.executionId ?? ""
+            if let carrier = TraceContext.inject(span.context, with: tracer) { Self.stamp(&output.result, carrier, from: item.instanceId) }
+            if output.result.status == .failed { span.setStatus(SpanStatus(code: .error, message: output.result.failureDetails?.errorMessage)) }
         }
         // Cache before committing: once the commit releases the lease, the next turn may start
         // at once on another loop. If the commit fails, the runner is dropped.
@@ -248,6 +268,19 @@ public final class DurableTaskWorker: Service {
         }
         if output.path == .cached { metrics.cacheHits.increment() } else { metrics.replays.increment() }
         if output.result.status == .failed { metrics.orchestrationFailures.increment() }
+    }
+
+    /// Hands the turn span's context to the work the turn started: its activities and the
+    /// sub-orchestrations it created.
+    static func stamp(_ result: inout OrchestrationTurnResult, _ carrier: TraceCarrier, from instanceId: String) {
+        for index in result.activities.indices { result.activities[index].traceContext = carrier }
+        for index in result.messages.indices {
+            guard case .executionStarted(var start) = result.messages[index].event.kind, start.parent?.instanceId == instanceId,
+                start.traceContext == nil
+            else { continue }
+            start.traceContext = carrier
+            result.messages[index].event.kind = .executionStarted(start)
+        }
     }
 
     /// A turn whose version this worker must not run: released for another worker after a pause,
@@ -341,9 +374,18 @@ public final class DurableTaskWorker: Service {
         }
         let start = ContinuousClock.now
         let outcome: Result<String?, any Error>
+        let span = tracer.startAnySpan(
+            SpanNames.activity(request.name), context: TraceContext.extract(request.traceContext, with: tracer), ofKind: .internal)
+        span.attributes["durabletask.instance_id"] = request.instanceId
+        span.attributes["durabletask.task_id"] = request.taskId
+        span.attributes["durabletask.attempt"] = request.attempt
+        defer { span.end() }
         if let function = registry.activity(named: request.name) {
+            let spanContext = span.context
             outcome = await withLeaseRenewal(item) {
-                do { return .success(try await function(context, request.input)) } catch { return .failure(error) }
+                await InstrumentationContext.withValue(spanContext) {
+                    do { return .success(try await function(context, request.input)) } catch { return .failure(error) }
+                }
             }
         } else {
             outcome = .failure(ApplicationError(
@@ -361,6 +403,8 @@ public final class DurableTaskWorker: Service {
         case .success(let result):
             kind = .taskCompleted(taskScheduledId: request.taskId, result: result)
         case .failure(let error):
+            span.recordError(error)
+            span.setStatus(SpanStatus(code: .error))
             metrics.activityFailures.increment()
             kind = .taskFailed(taskScheduledId: request.taskId, failure: FailureDetails(error: error))
         }

@@ -22,6 +22,8 @@ package struct OrchestrationTurnProcessor: Sendable {
         package var runner: OrchestrationRunner?
         /// Whether the runner came from the cache.
         package var path: Path
+        /// The start of the execution the turn ran (the last one, after a continue-as-new).
+        package var started: ExecutionStartedEvent? = nil
     }
 
     let registry: TaskRegistry
@@ -101,7 +103,7 @@ package struct OrchestrationTurnProcessor: Sendable {
             result.output = completion.result
             result.failureDetails = completion.failureDetails
         }
-        return Output(result: result, runner: runner.isCompleted ? nil : runner, path: path)
+        return Output(result: result, runner: runner.isCompleted ? nil : runner, path: path, started: outcome.executionStarted)
     }
 
     /// The start of the execution that follows `started` when it continues as new.
@@ -152,7 +154,7 @@ package struct OrchestrationTurnProcessor: Sendable {
                 break
             }
         }
-        return Output(result: result, runner: runner.isCompleted ? nil : runner, path: .replayed)
+        return Output(result: result, runner: runner.isCompleted ? nil : runner, path: .replayed, started: outcome.executionStarted)
     }
 
     /// Translates actions into activities, timers and outbound messages.

@@ -8,7 +8,7 @@ enum LuaLibrary {
     /// The library's name in Redis.
     static let name = "durabletask"
     /// The library's version (`LIBRARY_VERSION` in lua/header.lua), which `dt_library_version` returns.
-    static let version = 1
+    static let version = 2
 
     /// The library's functions, by their Redis names.
     enum Function: String, CaseIterable, Sendable {
@@ -48,7 +48,7 @@ enum LuaLibrary {
         --
         -- LIBRARY_VERSION: raise it whenever any function changes. A store refuses to start on a Redis
         -- that holds another version; `durable upgrade-functions --redis URL` replaces the library.
-        local LIBRARY_VERSION = 1
+        local LIBRARY_VERSION = 2
 
         -- dt_library_version: the version of this library.
         -- KEYS: none. ARGV: none.
@@ -263,7 +263,8 @@ enum LuaLibrary {
         --       6 failure JSON ('\0' = none), 7 custom status ('\0' = none), 8 new execution ID ('\0' = unchanged),
         --       9 new input ('\0' = none), 10 updated ms,
         --       then counted groups: H, H history event JSON;
-        --       A, A activities as 6 fields each (execution ID, task ID, name, input, attempt, instance ID);
+        --       A, A activities as 7 fields each (execution ID, task ID, name, input, attempt, instance ID,
+        --       trace context JSON);
         --       T, T timers as 2 fields each (due ms, member);
         --       O, O outbox messages as 2 fields each (target instance ID, message JSON);
         --       then 1 field: '0' to not pop the next ready instance (default: pop it).
@@ -316,8 +317,8 @@ enum LuaLibrary {
           local na = tonumber(ARGV[i]); i = i + 1
           for _ = 1, na do
             redis.call('XADD', KEYS[K_ACT], '*', 'e', ARGV[i], 't', ARGV[i + 1], 'n', ARGV[i + 2], 'in', ARGV[i + 3],
-              'a', ARGV[i + 4], 'i', ARGV[i + 5])
-            i = i + 6
+              'a', ARGV[i + 4], 'i', ARGV[i + 5], 'tc', ARGV[i + 6])
+            i = i + 7
           end
           local nt = tonumber(ARGV[i]); i = i + 1
           for _ = 1, nt do

@@ -56,8 +56,10 @@ extension RedisOrchestrationStore {
             return nil
         }
         let input = f["in"] == "\0" ? nil : f["in"]
-        let request = ActivityRequest(
+        var request = ActivityRequest(
             instanceId: instanceId, executionId: exec, taskId: task, name: name, input: input, attempt: Int(f["a"] ?? "1") ?? 1)
+        // Version 1 of the library wrote no trace context; a malformed one only loses the trace.
+        if let tc = f["tc"], tc != "\0" { request.traceContext = try? RedisCodec.decode(TraceCarrier.self, tc) }
         return ActivityWorkItem(request: request, lockToken: entryId, deliveryCount: deliveries)
     }
 

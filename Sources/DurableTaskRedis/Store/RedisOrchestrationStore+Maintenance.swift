@@ -103,7 +103,9 @@ extension RedisOrchestrationStore {
             for member in reply.stringArray?.compactMap({ $0 }) ?? [] {
                 var message = try RedisCodec.decode(StoredMessage.self, member).message
                 if let due = message.deliverAt {
-                    Self.timerLateness.recordNanoseconds(max(0, Int64(deliveredAt.timeIntervalSince(due) * 1e9)))
+                    // Clamped to 0 ... one year (a timer due in year 1 must not trap the conversion; NaN is 0).
+                    let late = deliveredAt.timeIntervalSince(due)
+                    Self.timerLateness.recordNanoseconds(late > 0 ? Int64(min(late, 31_536_000) * 1e9) : 0)
                 }
                 message.deliverAt = nil
                 guard keys.partition(of: message.instanceId) == p else { continue }

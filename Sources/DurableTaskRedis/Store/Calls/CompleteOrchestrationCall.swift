@@ -40,6 +40,7 @@ struct CompleteOrchestrationCall: FunctionCall {
             a.add(optional: activity.input)
             a.add(activity.attempt)
             a.add(activity.instanceId)
+            a.add(optional: try activity.traceContext.map(RedisCodec.encode))
         }
         a.add(result.timers.count)
         for timer in result.timers {
