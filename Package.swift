@@ -122,7 +122,7 @@ let package = Package(
             dependencies: [
                 "DurableTask", .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
-                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Logging", package: "swift-log"), .product(name: "Tracing", package: "swift-distributed-tracing"),
             ]
         ),
         // Host library: management HTTP API (Hummingbird), embedded redis-server, service wiring.

@@ -4,6 +4,7 @@ import Foundation
 import Logging
 import NIOCore
 import NIOHTTP1
+import Tracing
 
 /// The built-in activity behind ``DurableTask/OrchestrationContext/callHttp(_:)``: it performs
 /// exactly one HTTP request with AsyncHTTPClient and returns the response.
@@ -51,6 +52,11 @@ package struct DurableHTTPActivity: Activity {
         request.method = HTTPMethod(rawValue: method)
         for (name, value) in input.headers.sorted(by: { $0.key < $1.key }) where !Self.managedHeaders.contains(name.lowercased()) {
             request.headers.add(name: name, value: value)
+        }
+        // The activity runs in its span's context: the call carries it (`traceparent` with a W3C
+        // tracer), unless the caller set the header itself.
+        if request.headers["traceparent"].isEmpty, let span = InstrumentationContext.current {
+            InstrumentationSystem.instrument.inject(span, into: &request.headers, using: HTTPHeadersInjector())
         }
         if let body = input.body {
             request.body = .bytes(ByteBuffer(string: body))
@@ -153,5 +159,12 @@ package struct DurableHTTPActivity: Activity {
             }
         }
         return DurableHTTPError(.transport, "\(method) \(url) failed: \(error)")
+    }
+}
+
+/// Writes trace headers into an outgoing request's headers.
+private struct HTTPHeadersInjector: Injector {
+    func inject(_ value: String, forKey key: String, into headers: inout HTTPHeaders) {
+        headers.replaceOrAdd(name: key, value: value)
     }
 }

@@ -28,6 +28,9 @@ public struct DurableTaskClient: Sendable {
         public var tags: [String: String]
         /// What to do if a live instance already has the ID.
         public var reusePolicy: InstanceIdReusePolicy
+        /// The trace the start belongs to, when it comes from elsewhere (a gRPC caller's
+        /// `parentTraceContext`); by default the task-local context of the caller.
+        public var traceContext: TraceCarrier?
 
         /// Creates options.
         public init(
@@ -105,12 +108,12 @@ public struct DurableTaskClient: Sendable {
     /// Creates the instance inside a span, whose context the instance keeps (its trace).
     private func create(_ request: CreateInstanceRequest) async throws -> CreateInstanceResult {
         var request = request
-        let span = tracer.startAnySpan(SpanNames.start(request.executionStarted.name), ofKind: .producer)
+        let given = request.executionStarted.traceContext
+        let parent = given.map { TraceContext.extract($0, with: tracer) } ?? InstrumentationContext.current ?? .topLevel
+        let span = tracer.startAnySpan(SpanNames.start(request.executionStarted.name), context: parent, ofKind: .producer)
         defer { span.end() }
         span.attributes["durabletask.instance_id"] = request.executionStarted.instanceId
-        if request.executionStarted.traceContext == nil {
-            request.executionStarted.traceContext = TraceContext.inject(span.context, with: tracer)
-        }
+        request.executionStarted.traceContext = TraceContext.inject(span.context, with: tracer) ?? given
         return try await store.createInstance(request)
     }
 
@@ -123,7 +126,9 @@ public struct DurableTaskClient: Sendable {
         let started = ExecutionStartedEvent(
             name: name, instanceId: id, executionId: RandomIdentifier.uuidString(), input: rawInput, version: options.version,
             scheduledStartTime: options.startAt, tags: options.tags)
-        return CreateInstanceRequest(executionStarted: started, reusePolicy: options.reusePolicy, event: event)
+        var request = CreateInstanceRequest(executionStarted: started, reusePolicy: options.reusePolicy, event: event)
+        request.executionStarted.traceContext = options.traceContext
+        return request
     }
 
     // MARK: Reading

@@ -318,6 +318,7 @@ final class RemoteWorkerHub: RemoteWorkDispatcher {
         if let input = request.input { activity.input = .init(input) }
         activity.orchestrationInstance = HistoryTranslation.instance(request.instanceId, request.executionId)
         activity.taskID = Int32(clamping: request.taskId)
+        if let trace = TraceTranslation.proto(request.traceContext) { activity.parentTraceContext = trace }
         var workItem = ProtoWorkItem()
         workItem.activityRequest = activity
         let inFlight = ActivityInFlight(item: item, connection: connection, done: done)

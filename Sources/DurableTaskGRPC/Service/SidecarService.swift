@@ -34,6 +34,7 @@ struct SidecarService: ProtoTaskHubSidecarService.SimpleServiceProtocol {
             var options = DurableTaskClient.StartOptions(
                 instanceId: instanceId, startAt: request.hasScheduledStartTimestamp ? request.scheduledStartTimestamp.clampedDate : nil,
                 version: request.hasVersion ? request.version.value : nil, tags: request.tags)
+            if request.hasParentTraceContext { options.traceContext = TraceTranslation.carrier(request.parentTraceContext) }
             if request.hasOrchestrationIDReusePolicy {
                 // The policy names the statuses in which an existing instance may be replaced. A
                 // live one is replaced by terminating it; one in any other status stays.

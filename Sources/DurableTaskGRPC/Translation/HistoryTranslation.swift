@@ -115,6 +115,7 @@ enum HistoryTranslation {
         }
         if let at = started.scheduledStartTime { e.scheduledStartTimestamp = .clamped(at) }
         e.tags = started.tags
+        if let trace = TraceTranslation.proto(started.traceContext) { e.parentTraceContext = trace }
         return e
     }
 
@@ -188,9 +189,11 @@ enum HistoryTranslation {
                 name: p.hasName ? p.name.value : "", instanceId: p.orchestrationInstance.instanceID,
                 executionId: p.orchestrationInstance.executionID.value, taskScheduledId: Int(p.taskScheduledID))
         }
-        return ExecutionStartedEvent(
+        var started = ExecutionStartedEvent(
             name: e.name, instanceId: e.orchestrationInstance.instanceID, executionId: e.orchestrationInstance.executionID.value,
             input: e.hasInput ? e.input.value : nil, version: e.hasVersion ? e.version.value : nil, parent: parent,
             scheduledStartTime: e.hasScheduledStartTimestamp ? e.scheduledStartTimestamp.clampedDate : nil, tags: e.tags)
+        if e.hasParentTraceContext { started.traceContext = TraceTranslation.carrier(e.parentTraceContext) }
+        return started
     }
 }
