@@ -91,4 +91,18 @@ struct ScheduleDefinitionTests {
             #expect(due > Date(timeIntervalSince1970: t) && due.timeIntervalSince1970 - t <= 0.3 + 1e-6)
         }
     }
+
+    /// Any date is a valid starting point: far, infinite or NaN ones are clamped, never trapped on.
+    /// (Seconds since 1970 as arguments: Foundation's `Date.description`, which test reports use,
+    /// itself traps on an infinite date.)
+    @Test(arguments: [Date.distantFuture.timeIntervalSince1970, Date.distantPast.timeIntervalSince1970, .infinity, -.infinity, .nan, 1e300])
+    func extremeDatesDoNotTrap(_ seconds: Double) throws {
+        let date = Date(timeIntervalSince1970: seconds)
+        let cron = try CronExpression("*/5 * * * * *", timeZone: "America/New_York")
+        if let next = cron.nextFire(after: date) { #expect(next <= DurableTime.latest.addingTimeInterval(6 * 366 * 86_400)) }
+        let interval = ScheduleTrigger.interval(.seconds(1))
+        _ = interval.nextDue(after: date, anchor: Date(timeIntervalSince1970: 0))
+        _ = interval.nextDue(after: Date(timeIntervalSince1970: 0), anchor: date)
+        _ = ScheduleTime.format(date)
+    }
 }

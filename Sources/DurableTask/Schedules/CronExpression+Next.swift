@@ -6,7 +6,8 @@ extension CronExpression {
     /// Fire times are whole seconds. Daylight-saving gaps and overlaps follow the rules in the
     /// ``CronExpression`` overview.
     public func nextFire(after date: Date) -> Date? {
-        let start = Int64(date.timeIntervalSince1970.rounded(.down)) + 1
+        // Clamped into years 1...9999 first (NaN is year 1), so no date traps the conversion.
+        let start = Int64(DurableTime.clamped(date).timeIntervalSince1970.rounded(.down)) + 1
         return schedule.nextInstant(atOrAfter: start, in: zone).map { Date(timeIntervalSince1970: TimeInterval($0)) }
     }
 }
