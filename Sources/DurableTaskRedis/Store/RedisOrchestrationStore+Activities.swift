@@ -1,6 +1,7 @@
 public import DurableTask
 import DurableTaskRedisClient
 import Foundation
+import Metrics
 import Synchronization
 
 extension RedisOrchestrationStore {
@@ -32,6 +33,7 @@ extension RedisOrchestrationStore {
                 let pending = try await command(["XPENDING", keys.activities(p), "dt", entryId, entryId, "1"])
                 let deliveries = pending.array?.first?.array.flatMap { $0.count >= 4 ? $0[3].int : nil } ?? 2
                 if let item = try activityItem(entry: e, deliveries: deliveries) {
+                    Self.recoveries(.activity).increment()
                     // There may be more: let the next waiting loop look too.
                     reclaimDue.store(true, ordering: .relaxed)
                     activityFeed.nudge()

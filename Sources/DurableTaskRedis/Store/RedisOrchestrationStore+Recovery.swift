@@ -2,6 +2,7 @@ import DurableTask
 import DurableTaskRedisClient
 import Foundation
 import Logging
+import Metrics
 import Synchronization
 
 extension RedisOrchestrationStore {
@@ -94,9 +95,10 @@ extension RedisOrchestrationStore {
                     plan.nextTimer = min(plan.nextTimer ?? date, date)
                 }
                 if [leaseDue, queuedDue].contains(where: { ($0 ?? .max) <= now }) {
-                    try await run(
+                    let requeued = try await run(
                         RecoverPartitionCall(keys: keys, partition: head.partition, staleAfterMilliseconds: leaseMillis, batch: 100),
                         .maintenance)
+                    if requeued > 0 { Self.recoveries(.lease).increment(by: requeued) }
                 }
                 for due in [leaseDue, queuedDue].compactMap({ $0 }) { scan(at: due) }
             }
@@ -137,6 +139,7 @@ extension RedisOrchestrationStore {
         }
         if !entries.isEmpty {
             logger.notice("redelivering outbox entries of a worker that did not deliver them", metadata: [LogKeys.count: "\(entries.count)"])
+            Self.recoveries(.outbox).increment(by: entries.count)
             try await route(entries)
         }
     }
@@ -150,5 +153,21 @@ extension RedisOrchestrationStore {
     /// The milliseconds part of a stream entry ID (`<ms>-<seq>`).
     private static func entryMillis(_ id: String) -> Int64? {
         id.split(separator: "-").first.flatMap { Int64($0) }
+    }
+}
+
+extension RedisOrchestrationStore {
+    /// What recovery took over from a dead worker (``MetricNames/recoveries``).
+    enum RecoveryKind: String {
+        /// Instances whose lease expired, or that were popped and never locked, requeued.
+        case lease
+        /// Outbox entries redelivered.
+        case outbox
+        /// Activities whose lease expired, claimed again.
+        case activity
+    }
+
+    static func recoveries(_ kind: RecoveryKind) -> Counter {
+        Counter(label: MetricNames.recoveries, dimensions: [("kind", kind.rawValue)])
     }
 }
