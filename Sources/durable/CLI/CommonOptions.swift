@@ -49,7 +49,9 @@ extension ManagementCommand {
     func run() async throws {
         do throws(CLIError) {
             try await execute(options.client())
+            await ManagementClient.shutdown()
         } catch {
+            await ManagementClient.shutdown()
             printError(error.message)
             throw ExitCode(error.code.rawValue)
         }
