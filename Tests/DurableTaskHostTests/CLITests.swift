@@ -59,8 +59,15 @@ struct CLITests {
         let host = try await HostProcess.start(
             ["serve", "--port", "0", "--grpc-port", "0", "--data-dir", directory] + extra, in: directory)
         defer { host.kill9() }
-        let port = try await host.waitForPort()
-        try await body(["--url", "http://127.0.0.1:\(port)"])
+        do {
+            let port = try await host.waitForPort()
+            try await body(["--url", "http://127.0.0.1:\(port)"])
+        } catch {
+            // SIGTERM first, so the host stops its embedded redis-server (a SIGKILL would orphan it).
+            host.signal(SIGTERM)
+            _ = try? await host.waitForExit()
+            throw error
+        }
         host.signal(SIGTERM)
         #expect(try await host.waitForExit() == 0, "durable serve should stop cleanly: \(host.printed)")
     }
@@ -156,6 +163,19 @@ struct CLITests {
             // Purging a live instance is refused (409).
             _ = try await Self.durable(["instances", "start", "BudgetApproval", "--id", "budget-live"] + url)
             Self.expectFailure(try await Self.durable(["instances", "purge", "budget-live"] + url), code: 1, containing: "invalid_state")
+            // Starting a live ID again is a conflict (409).
+            Self.expectFailure(try await Self.durable(["instances", "start", "BudgetApproval", "--id", "budget-live"] + url), code: 1, containing: "conflict")
+            // --watch gives up after --timeout with exit 6.
+            let timedOut = try await Self.durable(["instances", "show", "budget-live", "--watch", "--timeout", "1s"] + url)
+            Self.expectFailure(timedOut, code: 6, containing: "still")
+
+            // Paging: one instance a page prints the next token; --all follows every page.
+            let page = try await Self.durable(["instances", "list", "--top", "1"] + url)
+            #expect(page.code == 0 && page.stdout.contains("--continuation-token"), "\(page)")
+            let all = try await Self.durable(["instances", "list", "--top", "1", "--all", "--json", "--prefix", "budget-"] + url)
+            let ids = (try JSONSerialization.jsonObject(with: Data(all.stdout.utf8)) as? [[String: Any]])?.compactMap { $0["instanceId"] as? String }
+            #expect(Set(ids ?? []).isSuperset(of: ["budget-ok", "budget-1", "budget-live"]), "\(all)")
+            #expect(all.stderr.isEmpty, "\(all)")
         }
     }
 
