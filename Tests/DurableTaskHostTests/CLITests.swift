@@ -169,6 +169,15 @@ struct CLITests {
             let timedOut = try await Self.durable(["instances", "show", "budget-live", "--watch", "--timeout", "1s"] + url)
             Self.expectFailure(timedOut, code: 6, containing: "still")
 
+            // A Failed instance: --watch exits 5 and shows the failure; rewind is accepted (the
+            // orchestrator's own check fails the same way again).
+            _ = try await Self.durable(["instances", "start", "BudgetApproval", "--id", "budget-bad", "--input", #"{"timeoutSeconds":-1}"#] + url)
+            let failed = try await Self.durable(["instances", "show", "budget-bad", "--watch", "--timeout", "60s"] + url)
+            Self.expectFailure(failed, code: 5, containing: "Failed")
+            #expect(failed.stdout.contains("Failure:") && failed.stdout.contains("timeoutSeconds"), "\(failed)")
+            let rewound = try await Self.durable(["instances", "rewind", "budget-bad", "--reason", "retry"] + url)
+            #expect(rewound.code == 0 && rewound.stdout.contains("Rewind requested"), "\(rewound)")
+
             // Paging: one instance a page prints the next token; --all follows every page.
             let page = try await Self.durable(["instances", "list", "--top", "1"] + url)
             #expect(page.code == 0 && page.stdout.contains("--continuation-token"), "\(page)")
