@@ -169,12 +169,15 @@ let package = Package(
             dependencies: ["DurableTask", "DurableTaskHTTP", .product(name: "Logging", package: "swift-log")],
             path: "Examples/Patterns"
         ),
-        // The executable: `durable serve`.
+        // The executable: `durable serve`, and the management CLI (`durable instances|entities|schedules`).
         .executableTarget(
             name: "durable",
             dependencies: [
                 "DurableTaskHost", "DurableTaskRedis", "DurableTaskRedisClient", "DurableExamples", "DurableTaskHTTP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "SystemPackage", package: "swift-system"),
                 .product(name: "Logging", package: "swift-log"),
@@ -274,6 +277,7 @@ let package = Package(
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "SystemPackage", package: "swift-system"),
+                .product(name: "Subprocess", package: "swift-subprocess"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
