@@ -1,0 +1,42 @@
+import HTTPTypes
+import Hummingbird
+import NIOCore
+
+/// One file of the built-in web dashboard (`dashboard/`, embedded by scripts/generate-dashboard.sh
+/// as ``DashboardAssets``), served at `/dashboard`.
+struct DashboardAsset {
+    let contentType: String
+    let text: String
+
+    /// The file a path names: `/dashboard` and `/dashboard/` (the page), `/dashboard/app.js`,
+    /// `/dashboard/style.css`; `nil` for any other path.
+    init?(path: String) {
+        switch path {
+        case "/dashboard", "/dashboard/", "/dashboard/index.html":
+            self.init(contentType: "text/html; charset=utf-8", text: DashboardAssets.indexHTML)
+        case "/dashboard/app.js":
+            self.init(contentType: "text/javascript; charset=utf-8", text: DashboardAssets.appJS)
+        case "/dashboard/style.css":
+            self.init(contentType: "text/css; charset=utf-8", text: DashboardAssets.styleCSS)
+        default:
+            return nil
+        }
+    }
+
+    private init(contentType: String, text: String) {
+        self.contentType = contentType
+        self.text = text
+    }
+
+    /// `200` with the file, never cached (a new host version must not meet an old page).
+    var response: Response {
+        let bytes = Array(text.utf8)
+        return Response(
+            status: .ok,
+            headers: [
+                .contentType: contentType, .contentLength: String(bytes.count), .cacheControl: "no-store",
+                .xContentTypeOptions: "nosniff",
+            ],
+            body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
+    }
+}

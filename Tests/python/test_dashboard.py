@@ -1,0 +1,278 @@
+"""The built-in dashboard (GET /dashboard on the management port), driven in a real browser.
+
+Headless Debian chromium through Debian's chromedriver (``make deps`` installs both) and the
+pinned selenium. Screenshots go to .build/test-artifacts/dashboard/ for a person to look at.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import tempfile
+import time
+import urllib.error
+import urllib.request
+import uuid
+from pathlib import Path
+
+import pytest
+
+try:
+    from selenium import webdriver
+    from selenium.common.exceptions import TimeoutException
+    from selenium.webdriver.chrome.service import Service
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as EC
+    from selenium.webdriver.support.ui import WebDriverWait
+except ImportError:  # never skip: say how to get it
+    pytest.fail("selenium is missing from the venv: run scripts/python-venv.sh "
+                "(it installs Tests/python/requirements.txt)", pytrace=False)
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = REPO_ROOT / ".build" / "test-artifacts" / "dashboard"
+WAIT = 20.0  # seconds, for any one thing to show up in the page
+
+pytestmark = pytest.mark.durable_only(reason="the dashboard is served by `durable serve`'s management port")
+
+
+def api(http_base: str, method: str, path: str, body: object | None = None) -> tuple[int, object | None]:
+    data = None if body is None else json.dumps(body).encode()
+    req = urllib.request.Request(f"{http_base}/{path}", data=data, method=method,
+                                 headers={"content-type": "application/json"})
+    try:
+        with urllib.request.urlopen(req, timeout=15) as response:
+            text = response.read().decode()
+            return response.status, (json.loads(text) if text else None)
+    except urllib.error.HTTPError as error:
+        text = error.read().decode()
+        return error.code, (json.loads(text) if text else None)
+
+
+def wait_for_status(http_base: str, instance_id: str, wanted: set[str], timeout: float = 30.0) -> dict:
+    deadline = time.monotonic() + timeout
+    status: dict = {}
+    while time.monotonic() < deadline:
+        code, status = api(http_base, "GET", f"instances/{instance_id}")
+        assert code in (200, 202), (code, status)
+        if status["runtimeStatus"] in wanted:
+            return status
+        time.sleep(0.2)
+    raise AssertionError(f"{instance_id} is {status.get('runtimeStatus')}, not one of {sorted(wanted)}, after {timeout} s")
+
+
+def find_tool(name: str, package: str) -> str:
+    path = shutil.which(name)
+    if path is None:
+        pytest.fail(f"{name} is not installed: run `make deps` or `apt-get install -y {package}`", pytrace=False)
+    return path
+
+
+@pytest.fixture(scope="module")
+def browser():
+    chromium = find_tool("chromium", "chromium")
+    chromedriver = find_tool("chromedriver", "chromium-driver")
+    profile = tempfile.mkdtemp(prefix="dtpy-chromium-")
+    options = webdriver.ChromeOptions()
+    options.binary_location = chromium
+    for argument in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                     f"--user-data-dir={profile}", "--window-size=1400,1000", "--no-first-run",
+                     "--disable-extensions", "--disable-background-networking"):
+        options.add_argument(argument)
+    driver = webdriver.Chrome(service=Service(executable_path=chromedriver), options=options)
+    driver.set_page_load_timeout(30)
+    try:
+        yield driver
+    finally:
+        driver.quit()
+        shutil.rmtree(profile, ignore_errors=True)
+
+
+def shot(driver, name: str) -> Path:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    assert driver.save_screenshot(str(path)), f"could not save {path}"
+    return path
+
+
+def test_assets_are_served_without_the_key_and_never_cached(sidecar):
+    origin = sidecar.http_base.split("/runtime/")[0]
+    for path, kind in (("/dashboard", "text/html"), ("/dashboard/", "text/html"),
+                       ("/dashboard/app.js", "text/javascript"), ("/dashboard/style.css", "text/css")):
+        with urllib.request.urlopen(origin + path, timeout=10) as response:
+            assert response.status == 200
+            assert response.headers["content-type"].startswith(kind), (path, response.headers["content-type"])
+            assert response.headers["cache-control"] == "no-store"
+            text = response.read().decode()
+            # No external requests of any kind: nothing names another origin.
+            assert "http://" not in text and "https://" not in text and "//cdn" not in text, path
+    with pytest.raises(urllib.error.HTTPError) as error:
+        urllib.request.urlopen(origin + "/dashboard/nothing.js", timeout=10)
+    assert error.value.code == 404
+
+
+def test_dashboard_lists_shows_timeline_and_terminates(sidecar, browser):
+    http_base = sidecar.http_base
+    origin = http_base.split("/runtime/")[0]
+    tag = uuid.uuid4().hex[:8]
+    chain_ids = [f"dash-{tag}-chain-{i}" for i in range(2)]
+    approval_id = f"dash-{tag}-approval"
+    for instance_id in chain_ids:
+        code, body = api(http_base, "POST", f"orchestrators/FunctionChaining/{instance_id}")
+        assert code == 202, body
+    code, body = api(http_base, "POST", f"orchestrators/BudgetApproval/{approval_id}", {"timeoutSeconds": 600})
+    assert code == 202, body
+    for instance_id in chain_ids:
+        wait_for_status(http_base, instance_id, {"Completed"})
+    wait_for_status(http_base, approval_id, {"Running"})
+
+    driver = browser
+    wait = WebDriverWait(driver, WAIT)
+    driver.get(origin + "/dashboard")
+    wait.until(EC.presence_of_element_located((By.ID, "instances-table")))
+
+    # Filter by name (and by this test's ID prefix, so other tests' instances stay out).
+    driver.find_element(By.ID, "filter-prefix").send_keys(f"dash-{tag}")
+    driver.find_element(By.ID, "filter-name").send_keys("FunctionChaining")
+    driver.find_element(By.ID, "apply-filters").click()
+    rows_selector = "#instances-table tr.instance-row"
+
+    def chain_rows(d):
+        rows = d.find_elements(By.CSS_SELECTOR, rows_selector)
+        ids = sorted(r.get_attribute("data-instance-id") for r in rows)
+        return rows if ids == sorted(chain_ids) else False
+    rows = wait.until(chain_rows, message="the name filter should leave exactly the FunctionChaining rows")
+    assert all(r.get_attribute("data-name") == "FunctionChaining" for r in rows)
+    assert all(r.get_attribute("data-status") == "Completed" for r in rows)
+    wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "#status-counts .count[data-status=Completed]"),
+               message="the counts per status should show up")
+    shot(driver, "01-instances-filtered")
+
+    # Open the FunctionChaining instance: three SayHello activity bars on the timeline.
+    driver.find_element(By.CSS_SELECTOR, f'tr.instance-row[data-instance-id="{chain_ids[0]}"] a').click()
+    wait.until(EC.text_to_be_present_in_element((By.ID, "instance-id"), chain_ids[0]))
+    bars = wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "#timeline .bar.activity") or False,
+                      message="the timeline should show activity bars")
+    assert [b.get_attribute("data-name") for b in bars] == ["SayHello"] * 3
+    assert all(b.size["width"] > 0 for b in bars)
+    lefts = [float(b.value_of_css_property("left").rstrip("px")) for b in bars]
+    assert lefts == sorted(lefts), "the chained activities should run one after another"
+    history_types = [r.get_attribute("data-event-type") for r in driver.find_elements(By.CSS_SELECTOR, "#history-table tr.history-row")]
+    assert history_types.count("TaskCompleted") == 3 and "ExecutionCompleted" in history_types
+    assert "Hello Tokyo!" in driver.find_element(By.ID, "instance-output").text
+    shot(driver, "02-instance-timeline")
+
+    # Go to the BudgetApproval instance and terminate it through the UI.
+    driver.get(origin + f"/dashboard#/instances/{approval_id}")
+    wait.until(EC.text_to_be_present_in_element((By.ID, "instance-id"), approval_id))
+    wait.until(EC.text_to_be_present_in_element((By.ID, "instance-status"), "Running"))
+    assert "Waiting for approval" in driver.find_element(By.ID, "instance-custom-status").text
+    shot(driver, "03-approval-running")
+    driver.find_element(By.ID, "action-terminate").click()
+    dialog = wait.until(EC.visibility_of_element_located((By.ID, "confirm-dialog")))
+    reason = driver.find_element(By.ID, "confirm-reason")
+    reason.clear()
+    reason.send_keys("terminated by test_dashboard")
+    shot(driver, "04-terminate-confirmation")
+    dialog.find_element(By.ID, "confirm-ok").click()
+    status = wait_for_status(http_base, approval_id, {"Terminated"})
+    assert status["output"] == "terminated by test_dashboard"
+    try:
+        wait.until(EC.text_to_be_present_in_element((By.ID, "instance-status"), "Terminated"))
+    except TimeoutException:  # the page reloads once right after the request; reload again to be sure
+        driver.refresh()
+        wait.until(EC.text_to_be_present_in_element((By.ID, "instance-status"), "Terminated"))
+    shot(driver, "05-approval-terminated")
+
+
+def test_other_pages_render(sidecar, browser):
+    origin = sidecar.http_base.split("/runtime/")[0]
+    driver = browser
+    wait = WebDriverWait(driver, WAIT)
+    driver.get(origin + "/dashboard#/overview")
+    wait.until(EC.presence_of_element_located((By.ID, "backlog-table")))
+    assert "not available" in driver.find_element(By.ID, "workers").text
+    wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "#backlog-table tr.backlog-row") or False,
+               message="the backlog gauges should list partitions")
+    shot(driver, "06-overview")
+    driver.get(origin + "/dashboard#/entities")
+    wait.until(lambda d: "Loading" not in d.find_element(By.CSS_SELECTOR, "#entities-table tbody").text)
+    shot(driver, "07-entities")
+    driver.get(origin + "/dashboard#/schedules")
+    wait.until(lambda d: "Loading" not in d.find_element(By.CSS_SELECTOR, "#schedules-table tbody").text)
+    shot(driver, "08-schedules")
+    errors = [e for e in driver.get_log("browser") if e.get("level") == "SEVERE"] if hasattr(driver, "get_log") else []
+    assert errors == [], errors
+
+
+def test_key_is_asked_for_and_kept_in_memory_only(sidecar, browser):
+    """A host with a system key: the page asks for the key, refuses a wrong one, and sends the
+    right one as x-functions-key, without putting it in the URL, a cookie or storage."""
+    import os
+    import signal
+    import subprocess
+
+    from conftest import free_port
+
+    binary = sidecar.command[0]
+    key = f"k-{uuid.uuid4().hex}"
+    workdir = Path(tempfile.mkdtemp(prefix="dtpy-key-"))
+    http_port, grpc_port = free_port(), free_port()
+    log = open(workdir / "serve.log", "wb")
+    process = subprocess.Popen(
+        [binary, "serve", "--port", str(http_port), "--grpc-port", str(grpc_port),
+         "--data-dir", str(workdir / "data"), "--system-key", key, "--log-level", "warning"],
+        cwd=workdir, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    origin = f"http://127.0.0.1:{http_port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            assert process.poll() is None, (workdir / "serve.log").read_text(errors="replace")
+            try:
+                with urllib.request.urlopen(origin + "/dashboard", timeout=2) as response:
+                    if response.status == 200:
+                        break
+            except OSError:
+                pass
+            assert time.monotonic() < deadline, "the keyed host did not serve /dashboard within 60 s"
+            time.sleep(0.2)
+        # The API itself still wants the key.
+        with pytest.raises(urllib.error.HTTPError) as error:
+            urllib.request.urlopen(origin + "/runtime/webhooks/durabletask/instances", timeout=10)
+        assert error.value.code == 401
+
+        driver = browser
+        wait = WebDriverWait(driver, WAIT)
+        driver.get(origin + "/dashboard#/instances")
+        wait.until(EC.visibility_of_element_located((By.ID, "key-dialog")))
+        driver.find_element(By.ID, "key-input").send_keys("wrong")
+        driver.find_element(By.ID, "key-submit").click()
+        wait.until(EC.visibility_of_element_located((By.ID, "key-error")))
+        shot(driver, "09-key-prompt-wrong-key")
+        driver.find_element(By.ID, "key-input").send_keys(key)
+        driver.find_element(By.ID, "key-submit").click()
+        wait.until(EC.invisibility_of_element_located((By.ID, "key-dialog")))
+        wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "#status-counts .count") or False,
+                   message="with the key the page should load the counts")
+        assert key not in driver.current_url
+        assert driver.get_cookies() == []
+        stored = driver.execute_script(
+            "return JSON.stringify([Object.assign({}, localStorage), Object.assign({}, sessionStorage)])")
+        assert key not in stored
+        shot(driver, "10-keyed-host-instances")
+    finally:
+        if process.poll() is None:
+            process.send_signal(signal.SIGTERM)
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait(timeout=10)
+        log.close()
+        pid_file = workdir / "data" / "redis.pid"
+        try:  # the embedded redis-server of this data directory, if it outlived the host
+            pid = int(pid_file.read_text().strip())
+            if str(workdir) in Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace"):
+                os.kill(pid, signal.SIGKILL)
+        except (OSError, ValueError):
+            pass
+        shutil.rmtree(workdir, ignore_errors=True)
