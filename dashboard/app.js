@@ -46,6 +46,7 @@ function fmtTime(iso) {
 
 function fmtDuration(ms) {
   if (!isFinite(ms)) return "";
+  if (ms < 10) return `${ms.toFixed(ms === 0 ? 0 : 1)} ms`;
   if (ms < 1000) return `${Math.round(ms)} ms`;
   if (ms < 60000) return `${(ms / 1000).toFixed(ms < 10000 ? 2 : 1)} s`;
   if (ms < 3600000) return `${Math.floor(ms / 60000)} m ${Math.round((ms % 60000) / 1000)} s`;
@@ -109,6 +110,7 @@ function askForKey(wasWrong) {
   const input = $("#key-input");
   $("#key-error").hidden = !wasWrong;
   $("#key-error").textContent = wasWrong ? "The host refused that key." : "";
+  $("#key-state").textContent = wasWrong ? "key refused" : "key required";
   input.value = "";
   keyPrompt = new Promise(resolve => {
     form.onsubmit = event => {
@@ -429,7 +431,7 @@ function historyRow(event, index) {
   if (event.Reason) details.push(`reason ${esc(short(event.Reason, 160))}`);
   if (event.FailureDetails) details.push(`<span class="error">${esc(short(failureText(event.FailureDetails), 200))}</span>`);
   return `<tr class="history-row" data-event-type="${esc(event.EventType)}"><td>${index + 1}</td><td>${esc(event.EventType)}</td>
-    <td class="mono">${esc(event.Timestamp)}</td><td>${esc(name)}</td><td>${details.join(" · ")}</td></tr>`;
+    <td class="mono time">${esc(event.Timestamp)}</td><td>${esc(name)}</td><td>${details.join(" · ")}</td></tr>`;
 }
 
 /// The bars of the timeline: activities, timers, sub-orchestrations and external-event waits.
@@ -483,11 +485,13 @@ function timelineBars(data, history) {
     }
     idleSince = at;
   }
-  // A live instance with nothing pending is waiting for something, most likely an external event.
+  // A live instance with no activity or sub-orchestration pending is waiting for something: an
+  // external event (perhaps with a timeout timer) or a timer. The history cannot tell which.
   const last = history.length ? t(history[history.length - 1].Timestamp) : null;
-  const pending = bars.some(b => b.open);
-  if (live && data.runtimeStatus !== "Pending" && !pending && last != null) {
-    bars.push({ kind: "event", name: "waiting (inferred)", start: last, end: null, open: true, note: "no pending task or timer" });
+  const busy = bars.some(b => b.open && (b.kind === "activity" || b.kind === "suborchestration"));
+  if (live && data.runtimeStatus !== "Pending" && !busy && last != null) {
+    bars.push({ kind: "event", name: "waiting (inferred)", start: last, end: null, open: true,
+      note: "no activity or sub-orchestration pending: waiting for an event or a timer" });
   }
   for (const bar of bars) {
     if (bar.end == null) bar.end = live ? Math.max(now, bar.start) : (last ?? bar.start);

@@ -116,6 +116,7 @@ def test_dashboard_lists_shows_timeline_and_terminates(sidecar, browser):
     tag = uuid.uuid4().hex[:8]
     chain_ids = [f"dash-{tag}-chain-{i}" for i in range(2)]
     approval_id = f"dash-{tag}-approval"
+    parent_id = f"dash-{tag}-parent"
     for instance_id in chain_ids:
         code, body = api(http_base, "POST", f"orchestrators/FunctionChaining/{instance_id}")
         assert code == 202, body
@@ -161,18 +162,35 @@ def test_dashboard_lists_shows_timeline_and_terminates(sidecar, browser):
     assert "Hello Tokyo!" in driver.find_element(By.ID, "instance-output").text
     shot(driver, "02-instance-timeline")
 
+    # A sub-orchestration bar links to the child instance.
+    code, body = api(http_base, "POST", f"orchestrators/SubOrchestrationParent/{parent_id}")
+    assert code == 202, body
+    wait_for_status(http_base, parent_id, {"Completed"})
+    driver.get(origin + f"/dashboard#/instances/{parent_id}")
+    wait.until(EC.text_to_be_present_in_element((By.ID, "instance-id"), parent_id))
+    sub = wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, "#timeline a.bar.suborchestration")))
+    assert sub.get_attribute("data-name") == "FunctionChaining"
+    child_id = sub.get_attribute("data-instance-id")
+    assert child_id
+    shot(driver, "03-parent-timeline")
+    sub.click()
+    wait.until(EC.text_to_be_present_in_element((By.ID, "instance-id"), child_id))
+    assert len(driver.find_elements(By.CSS_SELECTOR, "#timeline .bar.activity[data-name=SayHello]")) == 3
+
     # Go to the BudgetApproval instance and terminate it through the UI.
     driver.get(origin + f"/dashboard#/instances/{approval_id}")
     wait.until(EC.text_to_be_present_in_element((By.ID, "instance-id"), approval_id))
     wait.until(EC.text_to_be_present_in_element((By.ID, "instance-status"), "Running"))
     assert "Waiting for approval" in driver.find_element(By.ID, "instance-custom-status").text
-    shot(driver, "03-approval-running")
+    assert driver.find_elements(By.CSS_SELECTOR, "#timeline .bar.timer.open"), "the approval's timeout timer"
+    assert driver.find_elements(By.CSS_SELECTOR, "#timeline .bar.event.open"), "the inferred wait for Approval"
+    shot(driver, "04-approval-running")
     driver.find_element(By.ID, "action-terminate").click()
     dialog = wait.until(EC.visibility_of_element_located((By.ID, "confirm-dialog")))
     reason = driver.find_element(By.ID, "confirm-reason")
     reason.clear()
     reason.send_keys("terminated by test_dashboard")
-    shot(driver, "04-terminate-confirmation")
+    shot(driver, "05-terminate-confirmation")
     dialog.find_element(By.ID, "confirm-ok").click()
     status = wait_for_status(http_base, approval_id, {"Terminated"})
     assert status["output"] == "terminated by test_dashboard"
@@ -181,7 +199,7 @@ def test_dashboard_lists_shows_timeline_and_terminates(sidecar, browser):
     except TimeoutException:  # the page reloads once right after the request; reload again to be sure
         driver.refresh()
         wait.until(EC.text_to_be_present_in_element((By.ID, "instance-status"), "Terminated"))
-    shot(driver, "05-approval-terminated")
+    shot(driver, "06-approval-terminated")
 
 
 def test_other_pages_render(sidecar, browser):
@@ -193,13 +211,13 @@ def test_other_pages_render(sidecar, browser):
     assert "not available" in driver.find_element(By.ID, "workers").text
     wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "#backlog-table tr.backlog-row") or False,
                message="the backlog gauges should list partitions")
-    shot(driver, "06-overview")
+    shot(driver, "07-overview")
     driver.get(origin + "/dashboard#/entities")
     wait.until(lambda d: "Loading" not in d.find_element(By.CSS_SELECTOR, "#entities-table tbody").text)
-    shot(driver, "07-entities")
+    shot(driver, "08-entities")
     driver.get(origin + "/dashboard#/schedules")
     wait.until(lambda d: "Loading" not in d.find_element(By.CSS_SELECTOR, "#schedules-table tbody").text)
-    shot(driver, "08-schedules")
+    shot(driver, "09-schedules")
     errors = [e for e in driver.get_log("browser") if e.get("level") == "SEVERE"] if hasattr(driver, "get_log") else []
     assert errors == [], errors
 
@@ -247,7 +265,7 @@ def test_key_is_asked_for_and_kept_in_memory_only(sidecar, browser):
         driver.find_element(By.ID, "key-input").send_keys("wrong")
         driver.find_element(By.ID, "key-submit").click()
         wait.until(EC.visibility_of_element_located((By.ID, "key-error")))
-        shot(driver, "09-key-prompt-wrong-key")
+        shot(driver, "10-key-prompt-wrong-key")
         driver.find_element(By.ID, "key-input").send_keys(key)
         driver.find_element(By.ID, "key-submit").click()
         wait.until(EC.invisibility_of_element_located((By.ID, "key-dialog")))
@@ -258,7 +276,7 @@ def test_key_is_asked_for_and_kept_in_memory_only(sidecar, browser):
         stored = driver.execute_script(
             "return JSON.stringify([Object.assign({}, localStorage), Object.assign({}, sessionStorage)])")
         assert key not in stored
-        shot(driver, "10-keyed-host-instances")
+        shot(driver, "11-keyed-host-instances")
     finally:
         if process.poll() is None:
             process.send_signal(signal.SIGTERM)

@@ -11,6 +11,7 @@ enum DashboardAssets {
         <meta charset="utf-8">
         <meta name="viewport" content="width=device-width, initial-scale=1">
         <title>durable · dashboard</title>
+        <link rel="icon" href="data:,">
         <link rel="stylesheet" href="/dashboard/style.css">
         </head>
         <body>
@@ -106,6 +107,7 @@ enum DashboardAssets {
 
         function fmtDuration(ms) {
           if (!isFinite(ms)) return "";
+          if (ms < 10) return `${ms.toFixed(ms === 0 ? 0 : 1)} ms`;
           if (ms < 1000) return `${Math.round(ms)} ms`;
           if (ms < 60000) return `${(ms / 1000).toFixed(ms < 10000 ? 2 : 1)} s`;
           if (ms < 3600000) return `${Math.floor(ms / 60000)} m ${Math.round((ms % 60000) / 1000)} s`;
@@ -169,6 +171,7 @@ enum DashboardAssets {
           const input = $("#key-input");
           $("#key-error").hidden = !wasWrong;
           $("#key-error").textContent = wasWrong ? "The host refused that key." : "";
+          $("#key-state").textContent = wasWrong ? "key refused" : "key required";
           input.value = "";
           keyPrompt = new Promise(resolve => {
             form.onsubmit = event => {
@@ -489,7 +492,7 @@ enum DashboardAssets {
           if (event.Reason) details.push(`reason ${esc(short(event.Reason, 160))}`);
           if (event.FailureDetails) details.push(`<span class="error">${esc(short(failureText(event.FailureDetails), 200))}</span>`);
           return `<tr class="history-row" data-event-type="${esc(event.EventType)}"><td>${index + 1}</td><td>${esc(event.EventType)}</td>
-            <td class="mono">${esc(event.Timestamp)}</td><td>${esc(name)}</td><td>${details.join(" · ")}</td></tr>`;
+            <td class="mono time">${esc(event.Timestamp)}</td><td>${esc(name)}</td><td>${details.join(" · ")}</td></tr>`;
         }
 
         /// The bars of the timeline: activities, timers, sub-orchestrations and external-event waits.
@@ -543,11 +546,13 @@ enum DashboardAssets {
             }
             idleSince = at;
           }
-          // A live instance with nothing pending is waiting for something, most likely an external event.
+          // A live instance with no activity or sub-orchestration pending is waiting for something: an
+          // external event (perhaps with a timeout timer) or a timer. The history cannot tell which.
           const last = history.length ? t(history[history.length - 1].Timestamp) : null;
-          const pending = bars.some(b => b.open);
-          if (live && data.runtimeStatus !== "Pending" && !pending && last != null) {
-            bars.push({ kind: "event", name: "waiting (inferred)", start: last, end: null, open: true, note: "no pending task or timer" });
+          const busy = bars.some(b => b.open && (b.kind === "activity" || b.kind === "suborchestration"));
+          if (live && data.runtimeStatus !== "Pending" && !busy && last != null) {
+            bars.push({ kind: "event", name: "waiting (inferred)", start: last, end: null, open: true,
+              note: "no activity or sub-orchestration pending: waiting for an event or a timer" });
           }
           for (const bar of bars) {
             if (bar.end == null) bar.end = live ? Math.max(now, bar.start) : (last ?? bar.start);
@@ -901,6 +906,7 @@ enum DashboardAssets {
         .top #key-state { margin-left: auto; color: #9aa4b8; }
         main { padding: 16px 20px 40px; }
         h1 { font-size: 20px; margin: 0 0 12px; }
+        h1 .mono { font-size: 17px; }
         h2 { font-size: 16px; margin: 20px 0 8px; }
         .muted { color: var(--muted); }
         .error { color: var(--bad); }
@@ -911,6 +917,7 @@ enum DashboardAssets {
         th, td { text-align: left; padding: 6px 8px; border-bottom: 1px solid var(--line); vertical-align: top; }
         th { font-weight: 600; color: var(--muted); font-size: 12px; text-transform: uppercase; letter-spacing: .03em; }
         td.mono, td .mono { word-break: break-all; }
+        td.time { white-space: nowrap; word-break: normal; }
         tr:hover td { background: #fafbfc; }
         form.filters { display: flex; flex-wrap: wrap; gap: 10px 18px; align-items: flex-end; }
         form.filters label { display: flex; flex-direction: column; gap: 3px; font-size: 12px; color: var(--muted); }
@@ -924,7 +931,7 @@ enum DashboardAssets {
         button.danger { color: var(--bad); border-color: #eab6b1; }
         button:disabled { opacity: .5; cursor: default; }
         .buttons { display: flex; gap: 8px; justify-content: flex-end; margin-top: 12px; }
-        .actions { display: flex; flex-wrap: wrap; gap: 8px; margin: 8px 0 4px; }
+        .actions { display: flex; flex-wrap: wrap; gap: 8px; align-items: center; margin: 8px 0 14px; }
         .toolbar { display: flex; gap: 10px; align-items: center; margin: 10px 0; flex-wrap: wrap; }
         .status { display: inline-block; padding: 1px 8px; border-radius: 10px; font-size: 12px; font-weight: 600; background: #eef0f4; }
         .status.Completed { background: #e3f4ea; color: var(--ok); }
