@@ -19,7 +19,7 @@ import pytest
 
 try:
     from selenium import webdriver
-    from selenium.common.exceptions import TimeoutException
+    from selenium.common.exceptions import StaleElementReferenceException, TimeoutException
     from selenium.webdriver.chrome.service import Service
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support import expected_conditions as EC
@@ -87,6 +87,11 @@ def browser():
         shutil.rmtree(profile, ignore_errors=True)
 
 
+def waiter(driver, timeout: float = WAIT) -> WebDriverWait:
+    """A bounded wait that looks again when the page re-rendered an element under it."""
+    return WebDriverWait(driver, timeout, ignored_exceptions=(StaleElementReferenceException,))
+
+
 def shot(driver, name: str) -> Path:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     path = ARTIFACTS / f"{name}.png"
@@ -127,7 +132,7 @@ def test_dashboard_lists_shows_timeline_and_terminates(sidecar, browser):
     wait_for_status(http_base, approval_id, {"Running"})
 
     driver = browser
-    wait = WebDriverWait(driver, WAIT)
+    wait = waiter(driver)
     driver.get(origin + "/dashboard")
     wait.until(EC.presence_of_element_located((By.ID, "instances-table")))
 
@@ -202,23 +207,64 @@ def test_dashboard_lists_shows_timeline_and_terminates(sidecar, browser):
     shot(driver, "06-approval-terminated")
 
 
-def test_other_pages_render(sidecar, browser):
-    origin = sidecar.http_base.split("/runtime/")[0]
+def test_entities_schedules_and_overview(sidecar, browser):
+    http_base = sidecar.http_base
+    origin = http_base.split("/runtime/")[0]
+    tag = uuid.uuid4().hex[:8]
     driver = browser
-    wait = WebDriverWait(driver, WAIT)
+    wait = waiter(driver)
+
+    # An entity with state: the list shows it.
+    key = f"dash-{tag}"
+    req = urllib.request.Request(f"{http_base}/entities/Counter/{key}?op=add", data=b"5", method="POST",
+                                 headers={"content-type": "application/json"})
+    with urllib.request.urlopen(req, timeout=15) as response:
+        assert response.status == 202
+    deadline = time.monotonic() + 30
+    while api(http_base, "GET", f"entities/counter/{key}") != (200, 5):
+        assert time.monotonic() < deadline, "the counter entity did not reach 5"
+        time.sleep(0.2)
+    driver.get(origin + "/dashboard#/entities")
+    row = wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, f'tr.entity-row[data-entity="counter@{key}"]')))
+    assert "5" in row.find_element(By.TAG_NAME, "pre").text
+    shot(driver, "08-entities")
+
+    # A schedule: listed, then paused and resumed through the UI.
+    schedule_id = f"dash-{tag}"
+    code, body = api(http_base, "POST", "schedules", {"id": schedule_id, "interval": "1h", "orchestration": "FunctionChaining",
+                                                      "startAt": "2999-01-01T00:00:00Z"})
+    assert code == 201, body
+    driver.get(origin + "/dashboard#/schedules")
+    selector = f'tr.schedule-row[data-schedule-id="{schedule_id}"]'
+    row = wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, selector)))
+    assert row.get_attribute("data-status") == "Active"
+    assert "FunctionChaining" in row.text
+    row.find_element(By.CSS_SELECTOR, "button.schedule-pause").click()
+    wait.until(EC.visibility_of_element_located((By.ID, "confirm-dialog")))
+    driver.find_element(By.ID, "confirm-ok").click()
+    wait.until(lambda d: d.find_element(By.CSS_SELECTOR, selector).get_attribute("data-status") == "Paused",
+               message="the schedule should show as paused")
+    assert api(http_base, "GET", f"schedules/{schedule_id}")[1]["status"] == "Paused"
+    shot(driver, "09-schedules-paused")
+    driver.find_element(By.CSS_SELECTOR, f"{selector} button.schedule-resume").click()
+    wait.until(EC.visibility_of_element_located((By.ID, "confirm-dialog")))
+    driver.find_element(By.ID, "confirm-ok").click()
+    wait.until(lambda d: d.find_element(By.CSS_SELECTOR, selector).get_attribute("data-status") == "Active",
+               message="the schedule should show as active again")
+    assert api(http_base, "GET", f"schedules/{schedule_id}")[1]["status"] == "Active"
+    assert api(http_base, "DELETE", f"schedules/{schedule_id}")[0] == 204
+
+    # The overview: backlog per partition, and after two scrapes (5 s apart) the rates' sparklines.
     driver.get(origin + "/dashboard#/overview")
     wait.until(EC.presence_of_element_located((By.ID, "backlog-table")))
     assert "not available" in driver.find_element(By.ID, "workers").text
     wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "#backlog-table tr.backlog-row") or False,
                message="the backlog gauges should list partitions")
+    waiter(driver, 15).until(lambda d: d.find_elements(By.CSS_SELECTOR, "#spark-turns polyline") or False,
+                                    message="a second scrape should draw the turns sparkline")
+    assert float(driver.find_element(By.ID, "rate-turns").text) >= 0
     shot(driver, "07-overview")
-    driver.get(origin + "/dashboard#/entities")
-    wait.until(lambda d: "Loading" not in d.find_element(By.CSS_SELECTOR, "#entities-table tbody").text)
-    shot(driver, "08-entities")
-    driver.get(origin + "/dashboard#/schedules")
-    wait.until(lambda d: "Loading" not in d.find_element(By.CSS_SELECTOR, "#schedules-table tbody").text)
-    shot(driver, "09-schedules")
-    errors = [e for e in driver.get_log("browser") if e.get("level") == "SEVERE"] if hasattr(driver, "get_log") else []
+    errors = [e for e in driver.get_log("browser") if e.get("level") == "SEVERE"]
     assert errors == [], errors
 
 
@@ -259,7 +305,7 @@ def test_key_is_asked_for_and_kept_in_memory_only(sidecar, browser):
         assert error.value.code == 401
 
         driver = browser
-        wait = WebDriverWait(driver, WAIT)
+        wait = waiter(driver)
         driver.get(origin + "/dashboard#/instances")
         wait.until(EC.visibility_of_element_located((By.ID, "key-dialog")))
         driver.find_element(By.ID, "key-input").send_keys("wrong")
