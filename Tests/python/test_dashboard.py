@@ -19,7 +19,7 @@ import pytest
 
 try:
     from selenium import webdriver
-    from selenium.common.exceptions import StaleElementReferenceException, TimeoutException
+    from selenium.common.exceptions import StaleElementReferenceException
     from selenium.webdriver.chrome.service import Service
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support import expected_conditions as EC
@@ -199,12 +199,38 @@ def test_dashboard_lists_shows_timeline_and_terminates(sidecar, browser):
     dialog.find_element(By.ID, "confirm-ok").click()
     status = wait_for_status(http_base, approval_id, {"Terminated"})
     assert status["output"] == "terminated by test_dashboard"
-    try:
-        wait.until(EC.text_to_be_present_in_element((By.ID, "instance-status"), "Terminated"))
-    except TimeoutException:  # the page reloads once right after the request; reload again to be sure
-        driver.refresh()
-        wait.until(EC.text_to_be_present_in_element((By.ID, "instance-status"), "Terminated"))
+    # The page shows the instance again after the action and twice more in the next 3 s.
+    wait.until(EC.text_to_be_present_in_element((By.ID, "instance-status"), "Terminated"))
     shot(driver, "06-approval-terminated")
+
+
+def test_raise_event_through_the_ui(sidecar, browser):
+    http_base = sidecar.http_base
+    origin = http_base.split("/runtime/")[0]
+    instance_id = f"dash-{uuid.uuid4().hex[:8]}-approve"
+    code, body = api(http_base, "POST", f"orchestrators/BudgetApproval/{instance_id}", {"timeoutSeconds": 600})
+    assert code == 202, body
+    wait_for_status(http_base, instance_id, {"Running"})
+    driver = browser
+    wait = waiter(driver)
+    driver.get(origin + f"/dashboard#/instances/{instance_id}")
+    wait.until(EC.text_to_be_present_in_element((By.ID, "instance-status"), "Running"))
+    driver.find_element(By.ID, "action-raise").click()
+    wait.until(EC.visibility_of_element_located((By.ID, "confirm-dialog")))
+    driver.find_element(By.ID, "confirm-event-name").send_keys("Approval")
+    data = driver.find_element(By.ID, "confirm-event-data")
+    data.clear()
+    data.send_keys("{not json")
+    driver.find_element(By.ID, "confirm-ok").click()   # refused in the page: the data is not JSON
+    wait.until(EC.visibility_of_element_located((By.ID, "confirm-error")))
+    data.clear()
+    data.send_keys("true")
+    driver.find_element(By.ID, "confirm-ok").click()
+    status = wait_for_status(http_base, instance_id, {"Completed"})
+    assert status["output"] == "Approved"
+    wait.until(EC.text_to_be_present_in_element((By.ID, "instance-status"), "Completed"))
+    assert driver.find_elements(By.CSS_SELECTOR, '#timeline .bar.event[data-name="Approval"]'), "the wait for Approval"
+    shot(driver, "07-approval-approved")
 
 
 def test_entities_schedules_and_overview(sidecar, browser):
@@ -227,7 +253,7 @@ def test_entities_schedules_and_overview(sidecar, browser):
     driver.get(origin + "/dashboard#/entities")
     row = wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, f'tr.entity-row[data-entity="counter@{key}"]')))
     assert "5" in row.find_element(By.TAG_NAME, "pre").text
-    shot(driver, "08-entities")
+    shot(driver, "09-entities")
 
     # A schedule: listed, then paused and resumed through the UI.
     schedule_id = f"dash-{tag}"
@@ -245,7 +271,7 @@ def test_entities_schedules_and_overview(sidecar, browser):
     wait.until(lambda d: d.find_element(By.CSS_SELECTOR, selector).get_attribute("data-status") == "Paused",
                message="the schedule should show as paused")
     assert api(http_base, "GET", f"schedules/{schedule_id}")[1]["status"] == "Paused"
-    shot(driver, "09-schedules-paused")
+    shot(driver, "10-schedules-paused")
     driver.find_element(By.CSS_SELECTOR, f"{selector} button.schedule-resume").click()
     wait.until(EC.visibility_of_element_located((By.ID, "confirm-dialog")))
     driver.find_element(By.ID, "confirm-ok").click()
@@ -263,7 +289,7 @@ def test_entities_schedules_and_overview(sidecar, browser):
     waiter(driver, 15).until(lambda d: d.find_elements(By.CSS_SELECTOR, "#spark-turns polyline") or False,
                                     message="a second scrape should draw the turns sparkline")
     assert float(driver.find_element(By.ID, "rate-turns").text) >= 0
-    shot(driver, "07-overview")
+    shot(driver, "08-overview")
     errors = [e for e in driver.get_log("browser") if e.get("level") == "SEVERE"]
     assert errors == [], errors
 
@@ -311,7 +337,7 @@ def test_key_is_asked_for_and_kept_in_memory_only(sidecar, browser):
         driver.find_element(By.ID, "key-input").send_keys("wrong")
         driver.find_element(By.ID, "key-submit").click()
         wait.until(EC.visibility_of_element_located((By.ID, "key-error")))
-        shot(driver, "10-key-prompt-wrong-key")
+        shot(driver, "11-key-prompt-wrong-key")
         driver.find_element(By.ID, "key-input").send_keys(key)
         driver.find_element(By.ID, "key-submit").click()
         wait.until(EC.invisibility_of_element_located((By.ID, "key-dialog")))
@@ -322,7 +348,7 @@ def test_key_is_asked_for_and_kept_in_memory_only(sidecar, browser):
         stored = driver.execute_script(
             "return JSON.stringify([Object.assign({}, localStorage), Object.assign({}, sessionStorage)])")
         assert key not in stored
-        shot(driver, "11-keyed-host-instances")
+        shot(driver, "12-keyed-host-instances")
     finally:
         if process.poll() is None:
             process.send_signal(signal.SIGTERM)

@@ -615,7 +615,11 @@ enum DashboardAssets {
             } catch (error) {
               flash(`${title} failed: ${error.message}`, true);
             }
+            // The engine applies the request shortly after the API accepts it: show the instance again
+            // now and twice more in the next seconds, as long as the page still shows it.
+            const shown = location.hash;
             if (current(token)) navigate();
+            for (const delay of [1000, 3000]) setTimeout(() => { if (location.hash === shown && !viewTimer) navigate(); }, delay);
           };
           $("#action-reload").onclick = () => navigate();
           $("#action-raise").onclick = () => act("Raise an event", `Send an external event to ${id}.`,
