@@ -494,8 +494,13 @@ function timelineBars(data, history) {
       note: "no activity or sub-orchestration pending: waiting for an event or a timer" });
   }
   for (const bar of bars) {
+    if (bar.open && !live) {   // the instance ended first: the task or timer never finished
+      bar.open = false;
+      bar.abandoned = true;
+      bar.note = "never finished: the instance ended first";
+    }
     if (bar.end == null) bar.end = live ? Math.max(now, bar.start) : (last ?? bar.start);
-    if (bar.kind === "timer" && bar.open && bar.fireAt) bar.note = `fires at ${new Date(bar.fireAt).toISOString()}`;
+    if (bar.kind === "timer" && bar.fireAt && (bar.open || bar.abandoned)) bar.note = `${bar.abandoned ? "never fired; was due at" : "fires at"} ${new Date(bar.fireAt).toISOString()}`;
   }
   return bars;
 }
@@ -518,6 +523,7 @@ function renderTimeline(data, history) {
     const classes = ["bar", bar.kind];
     if (bar.failed) classes.push("failed");
     if (bar.open) classes.push("open");
+    if (bar.abandoned) classes.push("abandoned");
     const width = Math.max(0, ((bar.end - bar.start) / span * 100)).toFixed(3);
     const title = `${bar.kind} ${bar.name}: ${fmtDuration(bar.end - bar.start)}${bar.open ? " (still open)" : ""}` +
       `${bar.failed ? " — failed" : ""}${bar.note ? ` — ${bar.note}` : ""}`;
@@ -533,7 +539,7 @@ function renderTimeline(data, history) {
     <div class="legend">
       <span style="--c:#4c7be0">activity</span><span style="--c:#a58bd8">timer</span>
       <span style="--c:#2ea37a">sub-orchestration</span><span style="--c:#e0a24c">external event wait</span>
-      <span style="--c:#c23b32">failed</span><span class="muted">striped: still open</span>
+      <span style="--c:#c23b32">failed</span><span class="muted">striped: still open · faded: never finished</span>
     </div>
     <div class="timeline" id="timeline" data-start="${new Date(t0).toISOString()}">
       <div class="axis">${ticks.join("")}</div>${lanes}

@@ -230,6 +230,7 @@ def test_raise_event_through_the_ui(sidecar, browser):
     assert status["output"] == "Approved"
     wait.until(EC.text_to_be_present_in_element((By.ID, "instance-status"), "Completed"))
     assert driver.find_elements(By.CSS_SELECTOR, '#timeline .bar.event[data-name="Approval"]'), "the wait for Approval"
+    assert driver.find_elements(By.CSS_SELECTOR, "#timeline .bar.timer.abandoned"), "the timeout timer never fired"
     shot(driver, "07-approval-approved")
 
 

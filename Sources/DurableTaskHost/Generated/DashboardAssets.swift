@@ -555,8 +555,13 @@ enum DashboardAssets {
               note: "no activity or sub-orchestration pending: waiting for an event or a timer" });
           }
           for (const bar of bars) {
+            if (bar.open && !live) {   // the instance ended first: the task or timer never finished
+              bar.open = false;
+              bar.abandoned = true;
+              bar.note = "never finished: the instance ended first";
+            }
             if (bar.end == null) bar.end = live ? Math.max(now, bar.start) : (last ?? bar.start);
-            if (bar.kind === "timer" && bar.open && bar.fireAt) bar.note = `fires at ${new Date(bar.fireAt).toISOString()}`;
+            if (bar.kind === "timer" && bar.fireAt && (bar.open || bar.abandoned)) bar.note = `${bar.abandoned ? "never fired; was due at" : "fires at"} ${new Date(bar.fireAt).toISOString()}`;
           }
           return bars;
         }
@@ -579,6 +584,7 @@ enum DashboardAssets {
             const classes = ["bar", bar.kind];
             if (bar.failed) classes.push("failed");
             if (bar.open) classes.push("open");
+            if (bar.abandoned) classes.push("abandoned");
             const width = Math.max(0, ((bar.end - bar.start) / span * 100)).toFixed(3);
             const title = `${bar.kind} ${bar.name}: ${fmtDuration(bar.end - bar.start)}${bar.open ? " (still open)" : ""}` +
               `${bar.failed ? " — failed" : ""}${bar.note ? ` — ${bar.note}` : ""}`;
@@ -594,7 +600,7 @@ enum DashboardAssets {
             <div class="legend">
               <span style="--c:#4c7be0">activity</span><span style="--c:#a58bd8">timer</span>
               <span style="--c:#2ea37a">sub-orchestration</span><span style="--c:#e0a24c">external event wait</span>
-              <span style="--c:#c23b32">failed</span><span class="muted">striped: still open</span>
+              <span style="--c:#c23b32">failed</span><span class="muted">striped: still open · faded: never finished</span>
             </div>
             <div class="timeline" id="timeline" data-start="${new Date(t0).toISOString()}">
               <div class="axis">${ticks.join("")}</div>${lanes}
@@ -968,6 +974,7 @@ enum DashboardAssets {
         .timeline .bar.suborchestration { background: #2ea37a; }
         .timeline .bar.event { background: #e0a24c; }
         .timeline .bar.failed { background: var(--bad); }
+        .timeline .bar.abandoned { opacity: .35; }
         .timeline .bar.open { background-image: repeating-linear-gradient(45deg, rgba(255,255,255,.35) 0 6px, transparent 6px 12px); }
         .legend { display: flex; gap: 14px; font-size: 12px; color: var(--muted); margin: 6px 0; }
         .legend span::before { content: ""; display: inline-block; width: 10px; height: 10px; border-radius: 2px; margin-right: 4px; vertical-align: -1px; background: var(--c); }
