@@ -234,6 +234,46 @@ def test_raise_event_through_the_ui(sidecar, browser):
     shot(driver, "07-approval-approved")
 
 
+def test_suspend_resume_and_purge_through_the_ui(sidecar, browser):
+    http_base = sidecar.http_base
+    origin = http_base.split("/runtime/")[0]
+    instance_id = f"dash-{uuid.uuid4().hex[:8]}-control"
+    code, body = api(http_base, "POST", f"orchestrators/BudgetApproval/{instance_id}", {"timeoutSeconds": 600})
+    assert code == 202, body
+    wait_for_status(http_base, instance_id, {"Running"})
+    driver = browser
+    wait = waiter(driver)
+    driver.get(origin + f"/dashboard#/instances/{instance_id}")
+    wait.until(EC.text_to_be_present_in_element((By.ID, "instance-status"), "Running"))
+
+    def click(element_id: str) -> None:  # the page may re-render under the click (it reloads after actions)
+        wait.until(lambda d: d.find_element(By.ID, element_id).click() or True)
+
+    def act(button: str, then: str) -> None:
+        click(button)
+        wait.until(EC.visibility_of_element_located((By.ID, "confirm-dialog")))
+        driver.find_element(By.ID, "confirm-ok").click()
+        wait_for_status(http_base, instance_id, {then})
+        wait.until(EC.text_to_be_present_in_element((By.ID, "instance-status"), then))
+
+    # Cancelling the confirmation does nothing.
+    click("action-suspend")
+    wait.until(EC.visibility_of_element_located((By.ID, "confirm-dialog")))
+    driver.find_element(By.ID, "confirm-cancel").click()
+    wait.until(EC.invisibility_of_element_located((By.ID, "confirm-dialog")))
+    time.sleep(0.5)
+    assert api(http_base, "GET", f"instances/{instance_id}")[1]["runtimeStatus"] == "Running"
+
+    act("action-suspend", "Suspended")
+    act("action-resume", "Running")
+    act("action-terminate", "Terminated")
+    click("action-purge")
+    wait.until(EC.visibility_of_element_located((By.ID, "confirm-dialog")))
+    driver.find_element(By.ID, "confirm-ok").click()
+    wait.until(EC.presence_of_element_located((By.ID, "instances-table")))  # back to the list
+    assert api(http_base, "GET", f"instances/{instance_id}")[0] == 404
+
+
 def test_entities_schedules_and_overview(sidecar, browser):
     http_base = sidecar.http_base
     origin = http_base.split("/runtime/")[0]
