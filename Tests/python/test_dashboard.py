@@ -92,6 +92,12 @@ def waiter(driver, timeout: float = WAIT) -> WebDriverWait:
     return WebDriverWait(driver, timeout, ignored_exceptions=(StaleElementReferenceException,))
 
 
+def assert_no_console_errors(driver) -> None:
+    """No script error and no request the page's Content-Security-Policy refused."""
+    errors = [e for e in driver.get_log("browser") if e.get("level") == "SEVERE"]
+    assert errors == [], errors
+
+
 def shot(driver, name: str) -> Path:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     path = ARTIFACTS / f"{name}.png"
@@ -107,6 +113,7 @@ def test_assets_are_served_without_the_key_and_never_cached(sidecar):
             assert response.status == 200
             assert response.headers["content-type"].startswith(kind), (path, response.headers["content-type"])
             assert response.headers["cache-control"] == "no-store"
+            assert "connect-src 'self'" in response.headers["content-security-policy"]
             text = response.read().decode()
             # No external requests of any kind: nothing names another origin.
             assert "http://" not in text and "https://" not in text and "//cdn" not in text, path
@@ -202,6 +209,7 @@ def test_dashboard_lists_shows_timeline_and_terminates(sidecar, browser):
     # The page shows the instance again after the action and twice more in the next 3 s.
     wait.until(EC.text_to_be_present_in_element((By.ID, "instance-status"), "Terminated"))
     shot(driver, "06-approval-terminated")
+    assert_no_console_errors(driver)
 
 
 def test_raise_event_through_the_ui(sidecar, browser):
@@ -272,6 +280,7 @@ def test_suspend_resume_and_purge_through_the_ui(sidecar, browser):
     driver.find_element(By.ID, "confirm-ok").click()
     wait.until(EC.presence_of_element_located((By.ID, "instances-table")))  # back to the list
     assert api(http_base, "GET", f"instances/{instance_id}")[0] == 404
+    assert_no_console_errors(driver)
 
 
 def test_entities_schedules_and_overview(sidecar, browser):
@@ -331,8 +340,7 @@ def test_entities_schedules_and_overview(sidecar, browser):
                                     message="a second scrape should draw the turns sparkline")
     assert float(driver.find_element(By.ID, "rate-turns").text) >= 0
     shot(driver, "08-overview")
-    errors = [e for e in driver.get_log("browser") if e.get("level") == "SEVERE"]
-    assert errors == [], errors
+    assert_no_console_errors(driver)
 
 
 def test_key_is_asked_for_and_kept_in_memory_only(sidecar, browser):
