@@ -615,8 +615,8 @@ async function renderEntities(view, token) {
       <button id="entities-next" type="button">Next page</button><span id="entities-info" class="muted"></span></div>
     <table id="entities-table"><thead><tr><th>Name</th><th>Key</th><th>Last operation</th><th>State</th><th>Lock holder</th><th></th></tr></thead>
     <tbody><tr><td colspan="6" class="muted">Loading…</td></tr></tbody></table>
-    <p class="muted">The API lists entities with state only. Lock holders are not part of what it returns,
-      unless the entity's own state records one.</p>`;
+    <p class="muted">The API lists entities with state only. The lock holder is the orchestration whose
+      critical section holds the entity's lock.</p>`;
   const tokens = [null];
   let next = null;
   async function load() {
@@ -632,11 +632,10 @@ async function renderEntities(view, token) {
       : body.map(item => {
         const { name, key } = item.entityId || {};
         const state = item.state;
-        const holder = state && typeof state === "object" && !Array.isArray(state)
-          ? (state.lockedBy ?? state.lockHolder ?? state.LockedBy ?? null) : null;
+        const holder = item.lockedBy ?? null;
         return `<tr class="entity-row" data-entity="${esc(name)}@${esc(key)}">
           <td>${esc(name)}</td><td class="mono">${esc(key)}</td><td>${esc(fmtTime(item.lastOperationTime))}</td>
-          <td><pre>${esc(json(state))}</pre></td><td>${holder == null ? `<span class="muted">—</span>` : esc(short(holder))}</td>
+          <td><pre>${esc(json(state))}</pre></td><td>${holder == null ? `<span class="muted">none</span>` : `<a class="mono" href="${instanceLink(holder)}">${esc(holder)}</a>`}</td>
           <td><button type="button" class="break-lock" data-name="${esc(name)}" data-key="${esc(key)}">Break lock…</button></td></tr>`;
       }).join("");
     for (const button of view.querySelectorAll(".break-lock")) {

@@ -303,6 +303,11 @@ def test_entities_schedules_and_overview(sidecar, browser):
     driver.get(origin + "/dashboard#/entities")
     row = wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, f'tr.entity-row[data-entity="counter@{key}"]')))
     assert "5" in row.find_element(By.TAG_NAME, "pre").text
+    assert row.find_elements(By.TAG_NAME, "td")[4].text == "none"  # no critical section holds its lock
+    code, items = api(http_base, "GET", "entities/counter?fetchState=true")
+    assert code == 200
+    item = next(i for i in items if i["entityId"]["key"] == key)
+    assert item["state"] == 5 and item["lockedBy"] is None
     shot(driver, "09-entities")
 
     # A schedule: listed, then paused and resumed through the UI.
