@@ -11,6 +11,13 @@ if ! diff -u Sources/DurableTaskRedis/Generated/LuaLibrary.swift "$tmp"; then
 fi
 echo "the generated Lua library is fresh"
 
+scripts/generate-dashboard.sh "$tmp"
+if ! diff -u Sources/DurableTaskHost/Generated/DashboardAssets.swift "$tmp"; then
+  echo "error: Sources/DurableTaskHost/Generated/DashboardAssets.swift is stale; run scripts/generate-dashboard.sh and commit" >&2
+  exit 1
+fi
+echo "the generated dashboard assets are fresh"
+
 # The protobuf/gRPC code needs protoc plugins that CI does not build, so this only checks that each
 # generated file records the sha256 of the current proto (scripts/generate-proto.sh writes it).
 proto=protos/orchestrator_service.proto

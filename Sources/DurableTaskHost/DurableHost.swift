@@ -113,6 +113,9 @@ public struct DurableHost: Sendable {
                 LogKeys.api: "http://\(configuration.httpHost):\(port)/runtime/webhooks/durabletask",
                 LogKeys.taskHub: "\(configuration.taskHub)", LogKeys.redis: .string(RedisURL.redacting(url)),
             ]
+            if api.configuration.dashboard {
+                metadata[LogKeys.dashboard] = "http://\(configuration.httpHost):\(port)/dashboard"
+            }
             if let sidecar, let grpcPort = await sidecar.listeningPort() {
                 metadata[LogKeys.grpc] = "\(configuration.grpcHost):\(grpcPort)"
             }

@@ -14,6 +14,8 @@ enum LogKeys {
     static let openFileLimit = "limit"
     /// The management API's base URL (tests read the port from the "ready" line).
     static let api = "api"
+    /// The built-in dashboard's URL.
+    static let dashboard = "dashboard"
     /// The task hub.
     static let taskHub = "taskHub"
     /// The Redis URL, password redacted.

@@ -118,7 +118,7 @@ import Testing
             + #"{"EventType":"ExecutionStarted","Timestamp":"2024-05-01T12:00:00Z","FunctionName":"O","Input":"1"},"#
             + #"{"EventType":"TaskScheduled","Timestamp":"2024-05-01T12:00:00.5Z","Name":"B","Input":"2"},"#
             + #"{"EventType":"TaskCompleted","Timestamp":"2024-05-01T12:00:01Z","FunctionName":"A","ScheduledTime":"2024-05-01T12:00:00.5Z","Input":"\"x\"","Result":{"ok":true}},"#
-            + #"{"EventType":"SubOrchestrationInstanceFailed","Timestamp":"2024-05-01T12:00:02Z","FunctionName":"S","ScheduledTime":"2024-05-01T12:00:00.5Z","Input":null,"Reason":"m","Details":"st","FailureDetails":{"ErrorType":"E","ErrorMessage":"m","StackTrace":"st","InnerFailure":{"ErrorType":"I","ErrorMessage":"n","StackTrace":null,"InnerFailure":null,"IsNonRetriable":false},"IsNonRetriable":false}},"#
+            + #"{"EventType":"SubOrchestrationInstanceFailed","Timestamp":"2024-05-01T12:00:02Z","FunctionName":"S","ScheduledTime":"2024-05-01T12:00:00.5Z","Input":null,"InstanceId":"c","Reason":"m","Details":"st","FailureDetails":{"ErrorType":"E","ErrorMessage":"m","StackTrace":"st","InnerFailure":{"ErrorType":"I","ErrorMessage":"n","StackTrace":null,"InnerFailure":null,"IsNonRetriable":false},"IsNonRetriable":false}},"#
             + #"{"EventType":"EventSent","Timestamp":"2024-05-01T12:00:03Z","InstanceId":"o","Name":"ev","Input":"3"},"#
             + #"{"EventType":"ExecutionTerminated","Timestamp":"2024-05-01T12:00:04Z","Input":"\"bye\""}"#
             + "]")

@@ -66,6 +66,10 @@ enum HistoryPayload {
                 m.append(("ScheduledTime", source.map { .string(APITimestamps.precise($0.timestamp)) } ?? .null))
                 input(text)
             }
+            /// The merged creation event's child instance ID (ours: DF sends none).
+            func childInstance(_ source: HistoryEvent?) {
+                if case .subOrchestrationInstanceCreated(_, let id, _)? = source?.kind { m.append(("InstanceId", .string(id))) }
+            }
             func failed(_ f: FailureDetails) {
                 m.append(("Reason", .string(f.errorMessage)))
                 m.append(("Details", .string(orNull: f.stackTrace)))
@@ -98,9 +102,11 @@ enum HistoryPayload {
                 input(text)
             case .subOrchestrationInstanceCompleted(let id, let text):
                 origin(created[id])
+                childInstance(created[id])
                 result(text)
             case .subOrchestrationInstanceFailed(let id, let f):
                 origin(created[id])
+                childInstance(created[id])
                 failed(f)
             case .timerCreated(let fireAt), .timerFired(_, let fireAt):
                 m.append(("FireAt", .string(APITimestamps.precise(fireAt))))

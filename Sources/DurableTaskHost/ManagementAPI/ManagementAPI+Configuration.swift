@@ -35,6 +35,9 @@ extension ManagementAPI {
         public var maxConnections: Int?
         /// What `GET /metrics` serves (under the same key rule as the API); `nil`: no such route.
         public var metrics: MetricsEndpoint?
+        /// Whether `GET /dashboard` serves the built-in web dashboard (its files, without the key;
+        /// the page reads everything through the API and `/metrics`, under the key rule). Default `true`.
+        public var dashboard: Bool
 
         /// The default ``idleTimeout``: 75 s.
         public static let defaultIdleTimeout: Duration = .seconds(75)
@@ -47,9 +50,10 @@ extension ManagementAPI {
             connectionName: String = "Storage", systemKey: String? = nil, maxBodySize: Int = 1 << 20,
             orchestratorNames: Set<String>? = nil, entityNames: Set<String>? = nil, host: String = "127.0.0.1",
             port: Int = 7071, idleTimeout: Duration? = defaultIdleTimeout, maxConnections: Int? = defaultMaxConnections,
-            metrics: MetricsEndpoint? = nil
+            metrics: MetricsEndpoint? = nil, dashboard: Bool = true
         ) {
             self.metrics = metrics
+            self.dashboard = dashboard
             self.basePath = basePath
             self.taskHub = taskHub
             self.connectionName = connectionName

@@ -67,6 +67,7 @@ extension ManagementAPI {
                 ("entityId", .object([("name", .string(entity.id.name)), ("key", .string(entity.id.key))])),
                 ("lastOperationTime", .string(APITimestamps.precise(entity.lastModifiedTime))),
                 ("state", fetchState ? JSONValue.embedding(entity.state) : .null),
+                ("lockedBy", .string(orNull: entity.lockedBy)),
             ])
         }
         return APIResponses.json(.array(items), status: .ok, headers: headers)

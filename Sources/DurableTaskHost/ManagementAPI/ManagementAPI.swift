@@ -51,6 +51,12 @@ public struct ManagementAPI: Sendable {
 
     private func answer(_ request: Request) async -> Response {
         do {
+            // The dashboard's files hold no data, so they are served without the key; every
+            // request the page makes for data goes through the routes below, under the key rule.
+            if configuration.dashboard, let asset = DashboardAsset(path: request.uri.path) {
+                guard request.method == .get || request.method == .head else { throw ManagementAPIError.noRoute }
+                return asset.response
+            }
             try authorize(request)
             if let metrics = configuration.metrics, request.uri.path == "/metrics" {
                 guard request.method == .get || request.method == .head else { throw ManagementAPIError.noRoute }
@@ -125,6 +131,7 @@ public struct ManagementAPI: Sendable {
     /// The route a request took, as the `route` label of ``MetricNames/httpRequests``.
     private func routeLabel(_ request: Request) -> String {
         if configuration.metrics != nil, request.uri.path == "/metrics" { return "metrics" }
+        if configuration.dashboard, DashboardAsset(path: request.uri.path) != nil { return "dashboard" }
         guard let segments = try? APIRoute.segments(path: request.uri.path, basePath: basePathSegments),
             let route = try? APIRoute.match(method: request.method, segments: segments)
         else { return "none" }
