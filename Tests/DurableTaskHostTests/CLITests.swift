@@ -222,6 +222,18 @@ struct CLITests {
             let input = ((items.first?["definition"] as? [String: Any])?["input"] as? [String: Any])?["intervalMs"] as? Int
             #expect(input == 10, "the spec's input arrives as a JSON value: \(json)")
 
+            // Update replaces the definition; an unknown ID is not found.
+            let updated = try await Self.durable(
+                ["schedules", "update", "--spec", #"id=cli-every,every=2h,orchestration=PeriodicCleanup,input={"intervalMs":20}"#] + url)
+            #expect(updated.code == 0 && updated.stdout.contains("Updated schedule cli-every"), "\(updated)")
+            let after = try await Self.durable(["schedules", "show", "cli-every", "--json"] + url)
+            let afterObject = try #require(try JSONSerialization.jsonObject(with: Data(after.stdout.utf8)) as? [String: Any], "\(after)")
+            #expect((afterObject["definition"] as? [String: Any])?["interval"] as? String == "2h", "\(after)")
+            Self.expectFailure(
+                try await Self.durable(["schedules", "update", "--spec", "id=nobody,every=1h,orchestration=PeriodicCleanup"] + url), code: 4)
+            let usage = try await Self.durable(["schedules", "update"] + url)
+            #expect(usage.code == 2 && usage.stdout.isEmpty && usage.stderr.contains("--definition"), "\(usage)")
+
             #expect(try await Self.durable(["schedules", "pause", "cli-every", "--reason", "maintenance"] + url).code == 0)
             let paused = try await Self.durable(["schedules", "show", "cli-every"] + url)
             #expect(paused.code == 0 && paused.stdout.contains("Paused") && paused.stdout.contains("maintenance"), "\(paused)")

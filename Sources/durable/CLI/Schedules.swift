@@ -9,7 +9,7 @@ struct Schedules: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "List, create, pause, resume and delete schedules on a running host.",
         discussion: "Talks only to the host's management HTTP API (--url). " + exitCodeHelp,
-        subcommands: [List.self, Show.self, Create.self, Pause.self, Resume.self, Delete.self])
+        subcommands: [List.self, Show.self, Create.self, Update.self, Pause.self, Resume.self, Delete.self])
 
     /// The trigger of a schedule answer: `cron <expr> (<zone>)` or `every <interval>`.
     static func trigger(_ schedule: [String: Any]) -> String {
@@ -113,12 +113,15 @@ extension Schedules {
         var paused = false
 
         func validate() throws {
-            guard (definition == nil) != (spec == nil) else { throw ValidationError("give exactly one of --definition and --spec") }
             _ = try bodies()
         }
 
         /// The JSON bodies to POST, one per schedule.
-        func bodies() throws -> [String] {
+        func bodies() throws -> [String] { try Self.bodies(definition: definition, spec: spec) }
+
+        /// The JSON bodies of exactly one of a `--definition` and a `--spec`.
+        static func bodies(definition: String?, spec: String?) throws -> [String] {
+            guard (definition == nil) != (spec == nil) else { throw ValidationError("give exactly one of --definition and --spec") }
             if let definition {
                 guard (try? JSONSerialization.jsonObject(with: Data(definition.utf8))) is [String: Any] else {
                     throw ValidationError("--definition must be a JSON object, not '\(definition)'")
@@ -160,6 +163,41 @@ extension Schedules {
                     let object = try Schedules.object(response)
                     output("Created schedule \(TableOutput.string(object, "id")) (\(TableOutput.string(object, "status")), next due \(TableOutput.string(object, "nextDue")))")
                 }
+            }
+        }
+    }
+
+    /// `schedules update`.
+    struct Update: ManagementCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Replace a schedule's definition (its status, live run and tick history stay).",
+            discussion: "Give exactly one of --definition and --spec, as for create; the schedule is the one its id names. "
+                + exitCodeHelp)
+
+        @OptionGroup var options: CommonOptions
+
+        @Option(help: "The schedule as a JSON object (with its id).")
+        var definition: String?
+
+        @Option(help: "The schedule as a key=value,... spec, as create takes.")
+        var spec: String?
+
+        func validate() throws {
+            _ = try Create.bodies(definition: definition, spec: spec)
+        }
+
+        func execute(_ client: ManagementClient) async throws(CLIError) {
+            let bodies: [String]
+            do { bodies = try Create.bodies(definition: definition, spec: spec) } catch {
+                throw CLIError(code: .usage, message: "\(error)")
+            }
+            for body in bodies {
+                let object = (try? JSONSerialization.jsonObject(with: Data(body.utf8))) as? [String: Any]
+                guard let id = object?["id"] as? String, !id.isEmpty else {
+                    throw CLIError(code: .usage, message: "the definition names no id")
+                }
+                let response = try await client.send(.PUT, ["schedules", id], json: body)
+                output(options.json ? response.text : "Updated schedule \(id)")
             }
         }
     }
