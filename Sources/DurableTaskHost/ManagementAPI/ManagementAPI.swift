@@ -42,14 +42,16 @@ public struct ManagementAPI: Sendable {
     /// Answers a request. It never throws: every failure becomes a JSON error response, and a path
     /// outside the base path gets `404 not_found`.
     package func respond(to request: Request) async -> Response {
-        var response = await answer(request)
-        Counter(label: MetricNames.httpRequests, dimensions: [("route", routeLabel(request)), ("code", String(response.status.code))])
+        var route = "none"
+        var response = await answer(request, route: &route)
+        Counter(label: MetricNames.httpRequests, dimensions: [("route", route), ("code", String(response.status.code))])
             .increment()
         if request.method == .head { response.body = ResponseBody() }  // a HEAD answer has no body
         return response
     }
 
-    private func answer(_ request: Request) async -> Response {
+    /// The answer to a request; `route` is set to the route's metric label once it is matched.
+    private func answer(_ request: Request, route label: inout String) async -> Response {
         do {
             // The dashboard's files hold no data, so they are served without the key; every
             // request the page makes for data goes through the routes below, under the key rule.
@@ -60,6 +62,7 @@ public struct ManagementAPI: Sendable {
             try authorize(request)
             if let metrics = configuration.metrics, request.uri.path == "/metrics" {
                 guard request.method == .get || request.method == .head else { throw ManagementAPIError.noRoute }
+                label = "metrics"
                 return await Self.scrape(metrics)
             }
             guard let segments = try APIRoute.segments(path: request.uri.path, basePath: basePathSegments) else {
@@ -69,6 +72,7 @@ public struct ManagementAPI: Sendable {
             let query = QueryParameters(request.uri.query)
             try checkTaskHub(query)
             var call = APICall(request: request, query: query, configuration: configuration, boundPort: boundPort.value)
+            label = route.label
             return try await dispatch(route, &call)
         } catch let error as ManagementAPIError {
             logger.debug("management API request refused", metadata: metadata(request, error))
@@ -126,16 +130,6 @@ public struct ManagementAPI: Sendable {
         return Response(
             status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
             body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
-    }
-
-    /// The route a request took, as the `route` label of ``MetricNames/httpRequests``.
-    private func routeLabel(_ request: Request) -> String {
-        if configuration.metrics != nil, request.uri.path == "/metrics" { return "metrics" }
-        if configuration.dashboard, DashboardAsset(path: request.uri.path) != nil { return "dashboard" }
-        guard let segments = try? APIRoute.segments(path: request.uri.path, basePath: basePathSegments),
-            let route = try? APIRoute.match(method: request.method, segments: segments)
-        else { return "none" }
-        return route.label
     }
 
     /// §8.3: with a key configured, every request must carry it, compared in constant time.
